@@ -1,0 +1,18 @@
+package io.ragstream.model;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * The value of a record on {@link Topics#CHUNKS}, keyed by docId: every chunk of one version of one document, or the
+ * document's deletion. The JSON carries {@code "op": "upsert"} or {@code "op": "delete"}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ChunkedDocument.class, name = "upsert"),
+    @JsonSubTypes.Type(value = DocumentDeletion.class, name = "delete")
+})
+public sealed interface ChunkMessage permits ChunkedDocument, DocumentDeletion {
+
+    String docId();
+}

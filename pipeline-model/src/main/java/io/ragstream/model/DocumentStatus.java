@@ -1,0 +1,69 @@
+package io.ragstream.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The stage one document has reached, as published on {@link Topics#STATUS} keyed by docId (compacted: latest wins). */
+@JsonInclude(JsonInclude.Include.NON_ABSENT)
+public record DocumentStatus(
+        String docId,
+        Stage stage,
+        Optional<String> version,
+        Optional<Integer> chunkCount,
+        Optional<String> reason,
+        Instant updatedAt) {
+
+    /** The stages of the pipeline, in the order a healthy document passes them. */
+    public enum Stage {
+        @JsonProperty("received")
+        RECEIVED,
+        @JsonProperty("chunked")
+        CHUNKED,
+        @JsonProperty("indexed")
+        INDEXED,
+        @JsonProperty("deleted")
+        DELETED,
+        @JsonProperty("failed")
+        FAILED
+    }
+
+    public DocumentStatus {
+        Objects.requireNonNull(docId, "docId");
+        Objects.requireNonNull(stage, "stage");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        version = version == null ? Optional.empty() : version;
+        chunkCount = chunkCount == null ? Optional.empty() : chunkCount;
+        reason = reason == null ? Optional.empty() : reason;
+        if (stage == Stage.FAILED && reason.isEmpty()) {
+            throw new IllegalArgumentException("a failed status for " + docId + " must say why: give a reason");
+        }
+    }
+
+    public static DocumentStatus received(String docId, String version) {
+        return new DocumentStatus(
+                docId, Stage.RECEIVED, Optional.of(version), Optional.empty(), Optional.empty(), Instant.now());
+    }
+
+    public static DocumentStatus chunked(String docId, String version, int chunkCount) {
+        return new DocumentStatus(
+                docId, Stage.CHUNKED, Optional.of(version), Optional.of(chunkCount), Optional.empty(), Instant.now());
+    }
+
+    public static DocumentStatus indexed(String docId, String version, int chunkCount) {
+        return new DocumentStatus(
+                docId, Stage.INDEXED, Optional.of(version), Optional.of(chunkCount), Optional.empty(), Instant.now());
+    }
+
+    public static DocumentStatus deleted(String docId) {
+        return new DocumentStatus(
+                docId, Stage.DELETED, Optional.empty(), Optional.empty(), Optional.empty(), Instant.now());
+    }
+
+    /** A failure; the version is unknown when the record could not even be read. */
+    public static DocumentStatus failed(String docId, Optional<String> version, String reason) {
+        return new DocumentStatus(docId, Stage.FAILED, version, Optional.empty(), Optional.of(reason), Instant.now());
+    }
+}

@@ -1,0 +1,87 @@
+package io.ragstream.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** The topics ragstream's stages meet on, with the configuration each must be created with. */
+public final class Topics {
+
+    /** Raw documents keyed by docId; compacted, so it is the replayable source of truth. */
+    public static final String DOCS_RAW = "ragstream.docs.raw";
+    /** Every chunk of one version of one document, or its deletion, keyed by docId. */
+    public static final String CHUNKS = "ragstream.chunks";
+    /** Raw documents no stage could process, with {@link DeadLetter} headers. */
+    public static final String DOCS_DLQ = "ragstream.docs.dlq";
+    /** Chunk records the embedder could not write, with {@link DeadLetter} headers. */
+    public static final String CHUNKS_DLQ = "ragstream.chunks.dlq";
+    /** The latest {@link DocumentStatus} of every document; compacted. */
+    public static final String STATUS = "ragstream.status";
+
+    /** Large documents travel whole; the producers' {@code max.request.size} must allow the same. */
+    public static final int MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+    private static final String THIRTY_DAYS_MS = Long.toString(30L * 24 * 60 * 60 * 1000);
+
+    /** One topic's name and the configuration it is created with. */
+    public record Spec(String name, Map<String, String> configs) {
+        public Spec {
+            configs = Map.copyOf(configs);
+        }
+
+        public NewTopic toNewTopic(int partitions, short replicationFactor) {
+            return new NewTopic(name, Optional.of(partitions), Optional.of(replicationFactor)).configs(configs);
+        }
+    }
+
+    public static final Spec DOCS_RAW_SPEC = new Spec(
+            DOCS_RAW,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    Integer.toString(MAX_MESSAGE_BYTES)));
+
+    public static final Spec CHUNKS_SPEC = new Spec(
+            CHUNKS,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    THIRTY_DAYS_MS,
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    Integer.toString(MAX_MESSAGE_BYTES)));
+
+    public static final Spec DOCS_DLQ_SPEC = deadLetterSpec(DOCS_DLQ);
+    public static final Spec CHUNKS_DLQ_SPEC = deadLetterSpec(CHUNKS_DLQ);
+
+    public static final Spec STATUS_SPEC =
+            new Spec(STATUS, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+    /** Every topic of the pipeline, in the order data flows through them. */
+    public static final List<Spec> ALL =
+            List.of(DOCS_RAW_SPEC, CHUNKS_SPEC, DOCS_DLQ_SPEC, CHUNKS_DLQ_SPEC, STATUS_SPEC);
+
+    private Topics() {}
+
+    /** The topics to create on a cluster with the given partition count and replication factor. */
+    public static List<NewTopic> newTopics(int partitions, short replicationFactor) {
+        return ALL.stream()
+                .map(spec -> spec.toNewTopic(partitions, replicationFactor))
+                .toList();
+    }
+
+    private static Spec deadLetterSpec(String name) {
+        return new Spec(
+                name,
+                Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        THIRTY_DAYS_MS,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(MAX_MESSAGE_BYTES)));
+    }
+}

@@ -1,0 +1,186 @@
+package io.ragstream.model.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ragstream.model.ContentEncoding;
+import io.ragstream.model.ContractViolationException;
+import io.ragstream.model.ContractViolationException.Violation;
+import io.ragstream.model.Ids;
+import io.ragstream.model.RawDocument;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class RawDocumentCodecTest {
+
+    private final RawDocumentCodec codec = RawDocumentCodec.instance();
+
+    private static RawDocument koreanPage() {
+        return RawDocument.builder()
+                .tenant("acme")
+                .source("web")
+                .uri("https://example.com/ko/intro")
+                .title("소개")
+                .text("text/html; charset=utf-8", "<h1>소개</h1><p>ragstream은 지식 베이스를 최신으로 유지합니다.</p>")
+                .metadata(Map.of("lang", "ko"))
+                .tags(List.of("intro", "korean"))
+                .fetchedAt(Instant.parse("2026-11-22T10:00:00Z"))
+                .build();
+    }
+
+    @Test
+    void textDocumentRoundTripsUnchanged() {
+        RawDocument doc = koreanPage();
+
+        assertThat(codec.decode(codec.encode(doc))).isEqualTo(doc);
+        assertThat(doc.docId()).isEqualTo(Ids.docId("acme", "web", "https://example.com/ko/intro"));
+        assertThat(doc.contentHash()).isEqualTo(Ids.contentHash(doc.content()));
+    }
+
+    @Test
+    void binaryDocumentTravelsAsBase64AndHashesItsBytes() {
+        byte[] pdf = "%PDF-1.7 fake but binary \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+        RawDocument doc = RawDocument.builder()
+                .source("fs")
+                .uri("file:///kb/report.pdf")
+                .bytes("application/pdf", pdf)
+                .build();
+
+        RawDocument read = codec.decode(codec.encode(doc));
+
+        assertThat(read.contentEncoding()).isEqualTo(ContentEncoding.BASE64);
+        assertThat(read.contentBytes()).isEqualTo(pdf);
+        assertThat(read.contentHash()).isEqualTo(Ids.contentHash(pdf));
+    }
+
+    @Test
+    void optionalFieldsMayBeLeftOut() {
+        ObjectNode tree = validTree();
+        tree.remove(List.of("title", "metadata", "tags", "contentEncoding"));
+
+        RawDocument read = codec.decode(tree);
+
+        assertThat(read.title()).isEmpty();
+        assertThat(read.metadata()).isEmpty();
+        assertThat(read.tags()).isEmpty();
+        assertThat(read.contentEncoding()).isEqualTo(ContentEncoding.TEXT);
+    }
+
+    @Test
+    void missingDocIdIsNamed() {
+        assertRejected(tree -> tree.remove("docId"), "$.docId", "required");
+    }
+
+    @Test
+    void wrongTypeIsNamed() {
+        assertRejected(tree -> tree.put("tags", "not-a-list"), "$.tags", "type");
+        assertRejected(tree -> tree.put("docId", 42), "$.docId", "type");
+    }
+
+    @Test
+    void unknownSchemaVersionIsNamed() {
+        ContractViolationException e =
+                assertRejected(tree -> tree.put("schemaVersion", 2), "$.schemaVersion", "supported-version");
+        assertThat(e).hasMessageContaining("is 2, an unknown schema version");
+    }
+
+    @Test
+    void missingSchemaVersionIsNamed() {
+        assertRejected(tree -> tree.remove("schemaVersion"), "$.schemaVersion", "required");
+    }
+
+    @Test
+    void misspelledFieldIsNamed() {
+        assertRejected(tree -> tree.put("docid", "web:abc"), "$.docid", "additionalProperties");
+    }
+
+    @Test
+    void oversizedIdIsRefused() {
+        assertRejected(tree -> tree.put("docId", "a".repeat(10_000)), "$.docId", "maxLength");
+    }
+
+    @Test
+    void emptyContentIsRefused() {
+        assertRejected(tree -> tree.put("content", ""), "$.content", "minLength");
+    }
+
+    @Test
+    void timestampMustBeRfc3339() {
+        assertRejected(tree -> tree.put("fetchedAt", "yesterday"), "$.fetchedAt", "format");
+    }
+
+    @Test
+    void contentHashMustMatchTheContent() {
+        ContractViolationException e = assertRejected(
+                tree -> tree.put("content", "edited after hashing"), "$.contentHash", "sha256-of-content");
+        assertThat(e).hasMessageContaining(Ids.contentHash("edited after hashing"));
+    }
+
+    @Test
+    void base64ContentMustDecode() {
+        assertRejected(
+                tree -> {
+                    tree.put("contentEncoding", "base64");
+                    tree.put("content", "%%% not base64 %%%");
+                },
+                "$.content",
+                "base64");
+    }
+
+    @Test
+    void invalidJsonIsNamedAsSuch() {
+        assertThatThrownBy(() -> codec.decode("{\"docId\": ".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ContractViolationException.class, e -> {
+                    assertThat(e.field()).isEqualTo("$");
+                    assertThat(e.rule()).isEqualTo("json");
+                })
+                .hasMessageContaining("is not valid JSON");
+    }
+
+    @Test
+    void everyBrokenRuleIsReportedNotOnlyTheFirst() {
+        ObjectNode tree = validTree();
+        tree.remove("docId");
+        tree.put("tenant", "Upper Case");
+
+        assertThat(codec.validate(tree)).extracting(Violation::field).contains("$.docId", "$.tenant");
+    }
+
+    @Test
+    void encodingRefusesADocumentThatBreaksTheSchema() {
+        RawDocument bad = RawDocument.builder()
+                .tenant("Not A Tenant")
+                .source("web")
+                .uri("https://example.com")
+                .text("text/plain", "hello")
+                .build();
+
+        assertThatThrownBy(() -> codec.encode(bad))
+                .isInstanceOf(ContractViolationException.class)
+                .hasMessageContaining("$.tenant");
+    }
+
+    private ObjectNode validTree() {
+        return Json.mapper().valueToTree(koreanPage());
+    }
+
+    private ContractViolationException assertRejected(Consumer<ObjectNode> breakIt, String field, String rule) {
+        ObjectNode tree = validTree();
+        breakIt.accept(tree);
+        byte[] bytes = tree.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            codec.decode(bytes);
+        } catch (ContractViolationException e) {
+            assertThat(e.field()).as(e.getMessage()).isEqualTo(field);
+            assertThat(e.rule()).as(e.getMessage()).isEqualTo(rule);
+            assertThat(e).hasMessageContaining(field);
+            return e;
+        }
+        throw new AssertionError("expected " + tree + " to break rule " + rule + " of " + field);
+    }
+}

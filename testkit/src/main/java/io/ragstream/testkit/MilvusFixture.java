@@ -1,0 +1,354 @@
+package io.ragstream.testkit;
+
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.milvus.MilvusContainer;
+
+/**
+ * A real Milvus server for a test class, the first of: the server at {@code MILVUS_URI}; a Milvus container when a Docker
+ * engine answers; a Milvus Lite server started as a child process from the environment that
+ * {@code testkit/milvus-lite/prepare.sh} builds. Register it as a static field:
+ *
+ * <pre>{@code @RegisterExtension static final MilvusFixture milvus = new MilvusFixture();}</pre>
+ *
+ * <p>Milvus Lite is single-writer per collection: give each test its own collection ({@link #uniqueCollection}) and do not
+ * write to one collection from several threads. When no Milvus can be had the test is skipped with the reason, except
+ * under {@code CI=true}, where it fails and says what to install.
+ */
+public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback {
+
+    /** Set to use an already running Milvus, e.g. {@code http://localhost:19530}. */
+    public static final String URI_ENV = "MILVUS_URI";
+
+    private static final Logger log = LoggerFactory.getLogger(MilvusFixture.class);
+    private static final String CONTAINER_IMAGE = "milvusdb/milvus:v2.6.4";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration PREPARE_TIMEOUT = Duration.ofMinutes(10);
+
+    private Server server;
+    private MilvusClientV2 client;
+
+    /** A running Milvus and how to stop it. */
+    private interface Server extends AutoCloseable {
+        String uri();
+
+        String kind();
+
+        @Override
+        void close();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        if (server != null) {
+            return; // nested classes share the enclosing class's server
+        }
+        long start = System.nanoTime();
+        server = startServer();
+        client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).build());
+        log.info(
+                "milvus={} uri={} startMs={}",
+                server.kind(),
+                server.uri(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (context.getParent().flatMap(ExtensionContext::getParent).isPresent()) {
+            return;
+        }
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** The server's URI, e.g. {@code http://127.0.0.1:41234}. */
+    public String uri() {
+        return started().uri();
+    }
+
+    /** Which kind of server answers: {@code external}, {@code container} or {@code milvus-lite}. */
+    public String kind() {
+        return started().kind();
+    }
+
+    /** A client connected to the server, owned and closed by the fixture. */
+    public MilvusClientV2 client() {
+        started();
+        return client;
+    }
+
+    /** A collection name no other test uses. */
+    public String uniqueCollection(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    private Server started() {
+        if (server == null) {
+            throw new IllegalStateException(
+                    "MilvusFixture is not started: register it with @RegisterExtension on a static field");
+        }
+        return server;
+    }
+
+    private static Server startServer() throws IOException, InterruptedException {
+        String external = System.getenv(URI_ENV);
+        if (external != null && !external.isBlank()) {
+            return new External(external);
+        }
+        if (dockerAnswers()) {
+            return Container.start();
+        }
+        Optional<String> whyNot = MilvusLite.whyUnavailable();
+        if (whyNot.isPresent()) {
+            unavailable(whyNot.get());
+        }
+        return MilvusLite.start();
+    }
+
+    private static boolean dockerAnswers() {
+        if ("false".equalsIgnoreCase(System.getenv("RAGSTREAM_TEST_DOCKER"))) {
+            return false;
+        }
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("docker=unavailable reason={}", e.toString());
+            return false;
+        }
+    }
+
+    private static void unavailable(String reason) {
+        String message = "No Milvus server for the tests: " + reason + ". Set " + URI_ENV
+                + " to a running Milvus, start a Docker engine, or install python3 (>= 3.10) with venv and pip so that"
+                + " testkit/milvus-lite/prepare.sh can install Milvus Lite.";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException(message + " CI must run these tests, not skip them.");
+        }
+        Assumptions.abort(message);
+    }
+
+    /** The Milvus at {@code MILVUS_URI}; the fixture neither starts nor stops it. */
+    private record External(String uri) implements Server {
+        @Override
+        public String kind() {
+            return "external";
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** Milvus standalone in a container, through the Testcontainers Milvus module. */
+    private record Container(MilvusContainer container) implements Server {
+        static Container start() {
+            MilvusContainer container = new MilvusContainer(CONTAINER_IMAGE);
+            container.start();
+            return new Container(container);
+        }
+
+        @Override
+        public String uri() {
+            return container.getEndpoint();
+        }
+
+        @Override
+        public String kind() {
+            return "container";
+        }
+
+        @Override
+        public void close() {
+            container.stop();
+        }
+    }
+
+    /** Milvus Lite's standalone gRPC server, a child process of the test JVM. */
+    private record MilvusLite(Process process, String uri, Path dataDir, Path logFile) implements Server {
+
+        static Optional<String> whyUnavailable() {
+            Path executable = executable();
+            if (Files.isExecutable(executable)) {
+                return Optional.empty();
+            }
+            Path prepare = repoRoot().resolve("testkit/milvus-lite/prepare.sh");
+            log.info("milvus-lite=preparing script={}", prepare);
+            try {
+                Path logFile = targetDir().resolve("milvus-lite-prepare.log");
+                Process p = new ProcessBuilder("bash", prepare.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(logFile.toFile())
+                        .start();
+                if (!p.waitFor(PREPARE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return Optional.of(prepare + " did not finish within " + PREPARE_TIMEOUT);
+                }
+                if (p.exitValue() != 0 || !Files.isExecutable(executable)) {
+                    return Optional.of(prepare + " failed (exit " + p.exitValue() + "): "
+                            + Files.readString(logFile).strip());
+                }
+                return Optional.empty();
+            } catch (IOException e) {
+                return Optional.of("cannot run " + prepare + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted while preparing Milvus Lite");
+            }
+        }
+
+        static MilvusLite start() throws IOException {
+            int port = freePort();
+            Path dataDir = Files.createTempDirectory("milvus-lite-");
+            Path logFile = targetDir().resolve("milvus-lite-" + port + ".log");
+            Process process = new ProcessBuilder(
+                            executable().toString(),
+                            "server",
+                            "--data-dir",
+                            dataDir.toString(),
+                            "--host",
+                            "127.0.0.1",
+                            "--port",
+                            Integer.toString(port))
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile())
+                    .start();
+            MilvusLite lite = new MilvusLite(process, "http://127.0.0.1:" + port, dataDir, logFile);
+            Runtime.getRuntime().addShutdownHook(new Thread(lite::close, "milvus-lite-stop"));
+            try {
+                Awaitility.await("Milvus Lite listening on port " + port)
+                        .atMost(START_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> {
+                            if (!process.isAlive()) {
+                                throw new IllegalStateException("Milvus Lite exited with " + process.exitValue()
+                                        + "; its log " + logFile + " says: " + lite.logTail());
+                            }
+                            return accepts(port);
+                        });
+            } catch (ConditionTimeoutException | IllegalStateException e) {
+                lite.close();
+                throw new IllegalStateException(
+                        "Milvus Lite did not start: " + e.getMessage() + "; log: " + lite.logTail(), e);
+            }
+            return lite;
+        }
+
+        @Override
+        public String kind() {
+            return "milvus-lite";
+        }
+
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTree(dataDir);
+        }
+
+        private String logTail() {
+            try {
+                List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+            } catch (IOException e) {
+                return "(unreadable: " + e.getMessage() + ")";
+            }
+        }
+
+        private static Path executable() {
+            String venv = System.getenv("MILVUS_LITE_VENV");
+            Path root =
+                    venv != null && !venv.isBlank() ? Path.of(venv) : repoRoot().resolve(".venv-milvus-lite");
+            return root.resolve("bin/milvus-lite");
+        }
+    }
+
+    /** The repository root: {@code RAGSTREAM_REPO_ROOT}, or the nearest directory above the working one with mvnw. */
+    static Path repoRoot() {
+        String fromEnv = System.getenv("RAGSTREAM_REPO_ROOT");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("testkit"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("cannot find the ragstream repository above " + System.getProperty("user.dir")
+                + "; set RAGSTREAM_REPO_ROOT");
+    }
+
+    /** The module's build directory, where the fixture leaves its logs. */
+    private static Path targetDir() throws IOException {
+        return Files.createDirectories(Path.of(System.getProperty("user.dir"), "target"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("milvus-lite data dir {} not removed: {}", root, e.getMessage());
+        }
+    }
+}

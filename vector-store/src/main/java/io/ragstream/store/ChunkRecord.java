@@ -1,0 +1,44 @@
+package io.ragstream.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the store keeps about one chunk besides its vector: what a search hit returns and what filters match.
+ *
+ * @param version the content hash of the document version the chunk was cut from
+ * @param ingestedAt when the chunk was written to the store
+ */
+public record ChunkRecord(
+        String chunkId,
+        String docId,
+        String tenant,
+        String version,
+        String source,
+        String uri,
+        Optional<String> title,
+        int ordinal,
+        String text,
+        List<String> headingPath,
+        List<String> tags,
+        Map<String, String> metadata,
+        Instant ingestedAt) {
+
+    public ChunkRecord {
+        Objects.requireNonNull(chunkId, "chunkId");
+        Objects.requireNonNull(docId, "docId");
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(ingestedAt, "ingestedAt");
+        title = title == null ? Optional.empty() : title;
+        headingPath = headingPath == null ? List.of() : List.copyOf(headingPath);
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+}

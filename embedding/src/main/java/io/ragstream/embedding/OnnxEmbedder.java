@@ -144,7 +144,7 @@ public final class OnnxEmbedder implements Embedder {
                     float[] vector = outShape.length == 2
                             ? slice(values, row * dimension)
                             : pool(values, row, width, encoded[batch[row]].size());
-                    vectors[batch[row]] = normalise(vector);
+                    vectors[batch[row]] = Vectors.normalise(vector);
                 }
             }
         } catch (OrtException e) {
@@ -206,21 +206,6 @@ public final class OnnxEmbedder implements Embedder {
     private float[] slice(FloatBuffer values, int offset) {
         float[] vector = new float[dimension];
         values.get(offset, vector);
-        return vector;
-    }
-
-    private static float[] normalise(float[] vector) {
-        double sum = 0;
-        for (float v : vector) {
-            sum += v * v;
-        }
-        if (sum == 0) {
-            return vector;
-        }
-        float inverse = (float) (1 / Math.sqrt(sum));
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] *= inverse;
-        }
         return vector;
     }
 

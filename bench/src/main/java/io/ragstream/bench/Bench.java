@@ -1,0 +1,17 @@
+package io.ragstream.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The benchmark launcher: {@code bench/run embedding}, {@code bench/run store}. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "ragstream benchmarks; each prints ratios against a reference measured in the same run.",
+        subcommands = {EmbeddingBench.class})
+public final class Bench {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+}

@@ -1,0 +1,613 @@
+package io.ragstream.store;
+
+import static io.ragstream.store.ChunkFields.CHUNK_ID;
+import static io.ragstream.store.ChunkFields.DOC_ID;
+import static io.ragstream.store.ChunkFields.EMBEDDING;
+import static io.ragstream.store.ChunkFields.HEADING_PATH;
+import static io.ragstream.store.ChunkFields.INGESTED_AT;
+import static io.ragstream.store.ChunkFields.METADATA;
+import static io.ragstream.store.ChunkFields.MODEL_ID;
+import static io.ragstream.store.ChunkFields.ORDINAL;
+import static io.ragstream.store.ChunkFields.SOURCE;
+import static io.ragstream.store.ChunkFields.TAGS;
+import static io.ragstream.store.ChunkFields.TENANT;
+import static io.ragstream.store.ChunkFields.TEXT;
+import static io.ragstream.store.ChunkFields.TITLE;
+import static io.ragstream.store.ChunkFields.URI;
+import static io.ragstream.store.ChunkFields.VERSION;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import io.milvus.common.clientenum.FunctionType;
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.common.IndexParam;
+import io.milvus.v2.exception.ErrorCode;
+import io.milvus.v2.exception.MilvusClientException;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.collection.request.DropCollectionReq;
+import io.milvus.v2.service.collection.request.LoadCollectionReq;
+import io.milvus.v2.service.collection.response.DescribeCollectionResp;
+import io.milvus.v2.service.utility.request.AlterAliasReq;
+import io.milvus.v2.service.utility.request.CreateAliasReq;
+import io.milvus.v2.service.utility.request.ListAliasesReq;
+import io.milvus.v2.service.vector.request.AnnSearchReq;
+import io.milvus.v2.service.vector.request.DeleteReq;
+import io.milvus.v2.service.vector.request.HybridSearchReq;
+import io.milvus.v2.service.vector.request.QueryReq;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.UpsertReq;
+import io.milvus.v2.service.vector.request.data.EmbeddedText;
+import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.request.ranker.RRFRanker;
+import io.milvus.v2.service.vector.response.SearchResp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The vector store on a Milvus server: one Milvus collection per collection, the tenant as partition key, a COSINE index
+ * on the embedding and a BM25 function on the text for hybrid search.
+ */
+public final class MilvusVectorStore implements VectorStore {
+
+    /** The sparse vector that Milvus's BM25 function derives from {@code text}; never written by the store. */
+    static final String TEXT_SPARSE = "text_sparse";
+
+    static final int CHUNK_ID_MAX_LENGTH = 512;
+    static final int DOC_ID_MAX_LENGTH = 256;
+    static final int TENANT_MAX_LENGTH = 64;
+    static final int VERSION_MAX_LENGTH = 64;
+    static final int SOURCE_MAX_LENGTH = 64;
+    static final int URI_MAX_LENGTH = 8192;
+    static final int TITLE_MAX_LENGTH = 2048;
+    static final int TEXT_MAX_LENGTH = 65535;
+    static final int MODEL_ID_MAX_LENGTH = 256;
+    static final int HEADING_PATH_MAX_DEPTH = 64;
+    static final int HEADING_MAX_LENGTH = 1024;
+    static final int TAGS_MAX_COUNT = 64;
+    static final int TAG_MAX_LENGTH = 256;
+
+    /** How long {@link #connect(String, Optional)} waits for the server to answer. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long {@link #ensureCollection} waits for a new collection to be loaded for search. */
+    static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final List<String> OUTPUT_FIELDS = List.of(
+            CHUNK_ID,
+            DOC_ID,
+            TENANT,
+            VERSION,
+            SOURCE,
+            URI,
+            TITLE,
+            TEXT,
+            ORDINAL,
+            HEADING_PATH,
+            TAGS,
+            METADATA,
+            INGESTED_AT);
+
+    /** Milvus's error code for a collection (or alias) that does not exist. */
+    private static final int COLLECTION_NOT_FOUND = 100;
+
+    private final MilvusClientV2 client;
+    private final String uri;
+    private final boolean ownsClient;
+    /** Milvus Lite takes one writer per collection; writes through this store go one at a time per collection. */
+    private final Map<String, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
+
+    /**
+     * A store on a connected client, which the caller keeps owning and closes after this store.
+     *
+     * @param uri where the client is connected, named in error messages
+     */
+    public MilvusVectorStore(MilvusClientV2 client, String uri) {
+        this(client, uri, false);
+    }
+
+    private MilvusVectorStore(MilvusClientV2 client, String uri, boolean ownsClient) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.ownsClient = ownsClient;
+    }
+
+    /** Connects to the Milvus at {@code uri}; the returned store owns the connection and closes it. */
+    public static MilvusVectorStore connect(String uri, Optional<String> token) {
+        return connect(uri, token, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /** Connects to the Milvus at {@code uri}, giving up after {@code connectTimeout}; the store owns the connection. */
+    public static MilvusVectorStore connect(String uri, Optional<String> token, Duration connectTimeout) {
+        ConnectConfig.ConnectConfigBuilder config =
+                ConnectConfig.builder().uri(uri).connectTimeoutMs(connectTimeout.toMillis());
+        token.ifPresent(config::token);
+        try {
+            return new MilvusVectorStore(new MilvusClientV2(config.build()), uri, true);
+        } catch (MilvusClientException e) {
+            if (e.getErrorCode() == ErrorCode.INVALID_PARAMS) {
+                throw new IllegalArgumentException("Milvus URI " + uri + " is not valid: " + e.getMessage(), e);
+            }
+            throw unreachable(uri, connectTimeout, e);
+        } catch (RuntimeException e) {
+            // The client lets gRPC's own (shaded) exceptions out of its first call, e.g. DEADLINE_EXCEEDED.
+            throw unreachable(uri, connectTimeout, e);
+        }
+    }
+
+    private static StoreUnavailableException unreachable(String uri, Duration connectTimeout, RuntimeException e) {
+        return new StoreUnavailableException(
+                "cannot connect to Milvus at " + uri + " within " + connectTimeout + ": " + e.getMessage()
+                        + "; check that Milvus runs there and that the URI and token are right",
+                e);
+    }
+
+    @Override
+    public void ensureCollection(String collection, CollectionSpec spec) {
+        CollectionSpecs.requireSupportedAnalyzer(spec);
+        Optional<CollectionSpec> existing = describe(collection);
+        if (existing.isPresent()) {
+            CollectionSpecs.requireCompatible(collection, existing.get(), spec);
+            return;
+        }
+        try {
+            create(collection, spec);
+        } catch (IllegalStateException e) {
+            if (spec.textAnalyzer().equals(CollectionSpecs.KOREAN)) {
+                throw new IllegalStateException(
+                        e.getMessage() + "; the korean analyzer needs Milvus with the lindera tokenizer and its ko-dic"
+                                + " dictionary (Milvus 2.6, or 2.5.11+ built with it); Milvus Lite has only standard"
+                                + " and jieba",
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    private void create(String collection, CollectionSpec spec) {
+        call("create", collection, () -> {
+            client.createCollection(CreateCollectionReq.builder()
+                    .collectionName(collection)
+                    .collectionSchema(schema(spec))
+                    // A separate createIndex call would wait through AllocTimestamp, which Milvus Lite lacks.
+                    .indexParams(indexes())
+                    .properties(CollectionSpecs.toProperties(spec))
+                    .consistencyLevel(ConsistencyLevel.BOUNDED)
+                    .build());
+            client.loadCollection(LoadCollectionReq.builder()
+                    .collectionName(collection)
+                    .sync(true)
+                    .timeout(LOAD_TIMEOUT.toMillis())
+                    .build());
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<CollectionSpec> describe(String collection) {
+        return target(collection).map(Target::spec);
+    }
+
+    @Override
+    public void upsert(String collection, List<EmbeddedChunk> chunks) {
+        Target target = existing(collection);
+        // Check every vector first, so a bad chunk refuses the whole batch before anything is written.
+        chunks.forEach(chunk -> CollectionSpecs.requireDimension(
+                collection, target.spec(), "chunk " + chunk.chunk().chunkId(), chunk.vector()));
+        if (chunks.isEmpty()) {
+            return;
+        }
+        List<JsonObject> rows =
+                chunks.stream().map(chunk -> row(chunk, target.spec())).toList();
+        write(
+                target,
+                "upsert",
+                () -> client.upsert(UpsertReq.builder()
+                        .collectionName(target.name())
+                        .data(rows)
+                        .build()));
+    }
+
+    @Override
+    public void deleteDocument(String collection, String docId) {
+        Target target = existing(collection);
+        write(
+                target,
+                "delete",
+                () -> client.delete(DeleteReq.builder()
+                        .collectionName(target.name())
+                        .filter(MilvusFilters.documentIs(docId))
+                        .build()));
+    }
+
+    @Override
+    public void deleteOtherVersions(String collection, String docId, String keepVersion) {
+        Target target = existing(collection);
+        write(
+                target,
+                "delete",
+                () -> client.delete(DeleteReq.builder()
+                        .collectionName(target.name())
+                        .filter(MilvusFilters.otherVersionsOf(docId, keepVersion))
+                        .build()));
+    }
+
+    @Override
+    public List<SearchHit> search(String collection, SearchRequest request) {
+        Target target = existing(collection);
+        CollectionSpecs.requireDimension(collection, target.spec(), "the query vector", request.vector());
+        String filter = MilvusFilters.of(request.filter());
+        ConsistencyLevel consistency = request.readYourWrites() ? ConsistencyLevel.STRONG : ConsistencyLevel.BOUNDED;
+        SearchResp response = call("search", collection, () -> switch (request.mode()) {
+            case DENSE ->
+                client.search(SearchReq.builder()
+                        .collectionName(collection)
+                        .annsField(EMBEDDING)
+                        .metricType(IndexParam.MetricType.COSINE)
+                        .data(List.of(new FloatVec(request.vector())))
+                        .filter(filter)
+                        .limit(request.topK())
+                        .outputFields(OUTPUT_FIELDS)
+                        .consistencyLevel(consistency)
+                        .build());
+            case HYBRID -> {
+                int candidates = ReciprocalRankFusion.candidates(request.topK());
+                yield client.hybridSearch(HybridSearchReq.builder()
+                        .collectionName(collection)
+                        .searchRequests(List.of(
+                                AnnSearchReq.builder()
+                                        .vectorFieldName(EMBEDDING)
+                                        .metricType(IndexParam.MetricType.COSINE)
+                                        .vectors(List.of(new FloatVec(request.vector())))
+                                        .filter(filter)
+                                        .limit(candidates)
+                                        .build(),
+                                AnnSearchReq.builder()
+                                        .vectorFieldName(TEXT_SPARSE)
+                                        .metricType(IndexParam.MetricType.BM25)
+                                        .vectors(List.of(new EmbeddedText(
+                                                request.queryText().orElseThrow())))
+                                        .filter(filter)
+                                        .limit(candidates)
+                                        .build()))
+                        .ranker(RRFRanker.builder()
+                                .k(ReciprocalRankFusion.DEFAULT_K)
+                                .build())
+                        .limit(request.topK())
+                        .outFields(OUTPUT_FIELDS)
+                        .consistencyLevel(consistency)
+                        .build());
+            }
+        });
+        List<SearchHit> hits = new ArrayList<>();
+        for (SearchResp.SearchResult result : response.getSearchResults().getFirst()) {
+            hits.add(new SearchHit(chunk(result.getEntity()), result.getScore()));
+        }
+        return hits;
+    }
+
+    @Override
+    public long count(String collection, SearchFilter filter) {
+        existing(collection);
+        return call("count", collection, () -> {
+            var result = client.query(QueryReq.builder()
+                    .collectionName(collection)
+                    .filter(MilvusFilters.of(filter))
+                    .outputFields(List.of("count(*)"))
+                    // A count answers "is it all there?", so it waits for every acknowledged write.
+                    .consistencyLevel(ConsistencyLevel.STRONG)
+                    .build());
+            return ((Number) result.getQueryResults().getFirst().getEntity().get("count(*)")).longValue();
+        });
+    }
+
+    @Override
+    public boolean supportsHybrid() {
+        return true;
+    }
+
+    @Override
+    public void pointAlias(String alias, String collection) {
+        Optional<Target> current = target(alias);
+        Target next = existing(collection);
+        AliasRules.requirePointable(
+                alias,
+                collection,
+                current.map(target -> target.name().equals(alias)).orElse(false),
+                !next.name().equals(collection));
+        call("alias", collection, () -> {
+            if (current.isPresent()) {
+                client.alterAlias(AlterAliasReq.builder()
+                        .alias(alias)
+                        .collectionName(collection)
+                        .build());
+            } else {
+                client.createAlias(CreateAliasReq.builder()
+                        .alias(alias)
+                        .collectionName(collection)
+                        .build());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void dropCollection(String collection) {
+        Optional<Target> target = target(collection);
+        if (target.isEmpty()) {
+            return;
+        }
+        boolean isAlias = !target.get().name().equals(collection);
+        call("drop", collection, () -> {
+            AliasRules.requireDroppable(
+                    collection,
+                    isAlias ? Optional.of(target.get().name()) : Optional.empty(),
+                    isAlias
+                            ? List.of()
+                            : client.listAliases(ListAliasesReq.builder()
+                                            .collectionName(collection)
+                                            .build())
+                                    .getAlias());
+            client.dropCollection(
+                    DropCollectionReq.builder().collectionName(collection).build());
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    /** A collection resolved through its alias, with what it was made for. */
+    private record Target(String name, CollectionSpec spec) {}
+
+    private Target existing(String collection) {
+        return target(collection)
+                .orElseThrow(() -> new IllegalStateException("collection " + collection
+                        + " does not exist in Milvus at " + uri + "; call ensureCollection first"));
+    }
+
+    /** The collection a name (or alias) resolves to; empty when there is none. */
+    private Optional<Target> target(String collection) {
+        return call("describe", collection, () -> {
+            DescribeCollectionResp description;
+            try {
+                description = client.describeCollection(DescribeCollectionReq.builder()
+                        .collectionName(collection)
+                        .build());
+            } catch (MilvusClientException e) {
+                if (e.getServerErrCode() == COLLECTION_NOT_FOUND) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            Map<String, String> properties =
+                    description.getProperties() == null ? Map.of() : description.getProperties();
+            CollectionSpec spec = CollectionSpecs.fromProperties(properties)
+                    .orElseThrow(() -> new IllegalStateException("Milvus collection " + collection + " at " + uri
+                            + " records no ragstream collection spec in its properties; it was not made by"
+                            + " MilvusVectorStore: use another collection name"));
+            return Optional.of(new Target(description.getCollectionName(), spec));
+        });
+    }
+
+    private void write(Target target, String action, Runnable rpc) {
+        ReentrantLock lock = writeLocks.computeIfAbsent(target.name(), name -> new ReentrantLock());
+        lock.lock();
+        try {
+            call(action, target.name(), () -> {
+                rpc.run();
+                return null;
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs RPCs, telling failures that retrying may fix (the server is down or slow) from refusals. */
+    private <T> T call(String action, String collection, Supplier<T> rpcs) {
+        try {
+            return rpcs.get();
+        } catch (MilvusClientException e) {
+            boolean retryable =
+                    switch (e.getErrorCode()) {
+                        case TIMEOUT -> true;
+                        // The SDK reports unretryable gRPC statuses (unimplemented, unauthenticated...) as RPC_ERROR
+                        // too.
+                        case RPC_ERROR -> !String.valueOf(e.getMessage()).contains("cannot be retried");
+                        default -> false;
+                    };
+            if (retryable) {
+                throw new StoreUnavailableException(
+                        "Milvus at " + uri + " did not answer " + action + " of collection " + collection + ": "
+                                + e.getMessage() + "; retry when it is reachable",
+                        e);
+            }
+            throw new IllegalStateException(
+                    "Milvus at " + uri + " refused " + action + " of collection " + collection + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static CreateCollectionReq.CollectionSchema schema(CollectionSpec spec) {
+        CreateCollectionReq.CollectionSchema schema =
+                CreateCollectionReq.CollectionSchema.builder().build();
+        schema.addField(AddFieldReq.builder()
+                .fieldName(CHUNK_ID)
+                .dataType(DataType.VarChar)
+                .maxLength(CHUNK_ID_MAX_LENGTH)
+                .isPrimaryKey(true)
+                .autoID(false)
+                .build());
+        schema.addField(varchar(DOC_ID, DOC_ID_MAX_LENGTH).build());
+        schema.addField(varchar(TENANT, TENANT_MAX_LENGTH).isPartitionKey(true).build());
+        schema.addField(varchar(VERSION, VERSION_MAX_LENGTH).build());
+        schema.addField(varchar(SOURCE, SOURCE_MAX_LENGTH).build());
+        schema.addField(varchar(URI, URI_MAX_LENGTH).build());
+        schema.addField(varchar(TITLE, TITLE_MAX_LENGTH).isNullable(true).build());
+        schema.addField(varchar(TEXT, TEXT_MAX_LENGTH)
+                .enableAnalyzer(true)
+                .analyzerParams(analyzerParams(spec.textAnalyzer()))
+                .build());
+        schema.addField(AddFieldReq.builder()
+                .fieldName(ORDINAL)
+                .dataType(DataType.Int32)
+                .build());
+        schema.addField(varcharArray(HEADING_PATH, HEADING_PATH_MAX_DEPTH, HEADING_MAX_LENGTH));
+        schema.addField(varcharArray(TAGS, TAGS_MAX_COUNT, TAG_MAX_LENGTH));
+        schema.addField(AddFieldReq.builder()
+                .fieldName(METADATA)
+                .dataType(DataType.JSON)
+                .build());
+        schema.addField(AddFieldReq.builder()
+                .fieldName(INGESTED_AT)
+                .dataType(DataType.Int64)
+                .build());
+        schema.addField(varchar(MODEL_ID, MODEL_ID_MAX_LENGTH).build());
+        schema.addField(AddFieldReq.builder()
+                .fieldName(EMBEDDING)
+                .dataType(DataType.FloatVector)
+                .dimension(spec.dimension())
+                .build());
+        schema.addField(AddFieldReq.builder()
+                .fieldName(TEXT_SPARSE)
+                .dataType(DataType.SparseFloatVector)
+                .build());
+        schema.addFunction(CreateCollectionReq.Function.builder()
+                .name("text_bm25")
+                .functionType(FunctionType.BM25)
+                .inputFieldNames(List.of(TEXT))
+                .outputFieldNames(List.of(TEXT_SPARSE))
+                .build());
+        return schema;
+    }
+
+    private static List<IndexParam> indexes() {
+        return List.of(
+                IndexParam.builder()
+                        .fieldName(EMBEDDING)
+                        .indexType(IndexParam.IndexType.AUTOINDEX)
+                        .metricType(IndexParam.MetricType.COSINE)
+                        .build(),
+                IndexParam.builder()
+                        .fieldName(TEXT_SPARSE)
+                        .indexType(IndexParam.IndexType.SPARSE_INVERTED_INDEX)
+                        .metricType(IndexParam.MetricType.BM25)
+                        .build());
+    }
+
+    /** Milvus analyzer settings: its built-in standard analyzer, or the lindera tokenizer with the Korean dictionary. */
+    static Map<String, Object> analyzerParams(String textAnalyzer) {
+        return switch (textAnalyzer) {
+            case CollectionSpecs.STANDARD -> Map.of("type", "standard");
+            case CollectionSpecs.KOREAN -> Map.of("tokenizer", Map.of("type", "lindera", "dict_kind", "ko-dic"));
+            default ->
+                throw new IllegalArgumentException("text analyzer '" + textAnalyzer + "' is not supported; use one of "
+                        + CollectionSpecs.ANALYZERS);
+        };
+    }
+
+    private static AddFieldReq.AddFieldReqBuilder<?> varchar(String name, int maxLength) {
+        return AddFieldReq.builder().fieldName(name).dataType(DataType.VarChar).maxLength(maxLength);
+    }
+
+    private static AddFieldReq varcharArray(String name, int maxCapacity, int maxLength) {
+        return AddFieldReq.builder()
+                .fieldName(name)
+                .dataType(DataType.Array)
+                .elementType(DataType.VarChar)
+                .maxCapacity(maxCapacity)
+                .maxLength(maxLength)
+                .build();
+    }
+
+    private static JsonObject row(EmbeddedChunk embedded, CollectionSpec spec) {
+        ChunkRecord chunk = embedded.chunk();
+        JsonObject row = new JsonObject();
+        row.addProperty(CHUNK_ID, chunk.chunkId());
+        row.addProperty(DOC_ID, chunk.docId());
+        row.addProperty(TENANT, chunk.tenant());
+        row.addProperty(VERSION, chunk.version());
+        row.addProperty(SOURCE, chunk.source());
+        row.addProperty(URI, chunk.uri());
+        row.add(TITLE, chunk.title().<JsonElement>map(JsonPrimitive::new).orElse(JsonNull.INSTANCE));
+        row.addProperty(TEXT, chunk.text());
+        row.addProperty(ORDINAL, chunk.ordinal());
+        row.add(HEADING_PATH, strings(chunk.headingPath()));
+        row.add(TAGS, strings(chunk.tags()));
+        JsonObject metadata = new JsonObject();
+        chunk.metadata().forEach(metadata::addProperty);
+        row.add(METADATA, metadata);
+        row.addProperty(INGESTED_AT, chunk.ingestedAt().toEpochMilli());
+        row.addProperty(MODEL_ID, spec.modelId());
+        JsonArray vector = new JsonArray(embedded.vector().length);
+        for (float value : embedded.vector()) {
+            vector.add(value);
+        }
+        row.add(EMBEDDING, vector);
+        return row;
+    }
+
+    private static JsonArray strings(List<String> values) {
+        JsonArray array = new JsonArray(values.size());
+        values.forEach(array::add);
+        return array;
+    }
+
+    private static ChunkRecord chunk(Map<String, Object> entity) {
+        return new ChunkRecord(
+                (String) entity.get(CHUNK_ID),
+                (String) entity.get(DOC_ID),
+                (String) entity.get(TENANT),
+                (String) entity.get(VERSION),
+                (String) entity.get(SOURCE),
+                (String) entity.get(URI),
+                Optional.ofNullable((String) entity.get(TITLE)),
+                ((Number) entity.get(ORDINAL)).intValue(),
+                (String) entity.get(TEXT),
+                stringList(entity.get(HEADING_PATH)),
+                stringList(entity.get(TAGS)),
+                metadata(entity.get(METADATA)),
+                Instant.ofEpochMilli(((Number) entity.get(INGESTED_AT)).longValue()));
+    }
+
+    private static List<String> stringList(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        return ((List<?>) value).stream().map(String::valueOf).toList();
+    }
+
+    private static Map<String, String> metadata(Object value) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (value instanceof JsonObject object) {
+            object.entrySet()
+                    .forEach(entry ->
+                            metadata.put(entry.getKey(), entry.getValue().getAsString()));
+        } else if (value != null) {
+            throw new IllegalStateException(
+                    "metadata of a Milvus row is a " + value.getClass().getName()
+                            + ", not a JSON object; the collection was not written by MilvusVectorStore");
+        }
+        return metadata;
+    }
+}

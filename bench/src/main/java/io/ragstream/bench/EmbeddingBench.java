@@ -49,6 +49,11 @@ final class EmbeddingBench implements Callable<Integer> {
     @Option(names = "--batches", split = ",", description = "batch sizes to measure (default: ${DEFAULT-VALUE})")
     List<Integer> batches = List.of(1, 8, 32, 64);
 
+    @Option(
+            names = "--seconds",
+            description = "each measurement repeats its texts for at least this long (default: ${DEFAULT-VALUE})")
+    double seconds = 3;
+
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: the cores available)")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -110,7 +115,7 @@ final class EmbeddingBench implements Callable<Integer> {
     /** The ceiling: the model alone, one text per run, tensors built before the clock starts. */
     private double measureRaw(OnnxModel model, EmbedderOptions options, String set, List<String> texts)
             throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxModel.environment();
         try (Tokenizer tokenizer = model.loadTokenizer();
                 OrtSession session = model.openSession(options)) {
             boolean types = session.getInputNames().contains("token_type_ids");
@@ -135,15 +140,14 @@ final class EmbeddingBench implements Callable<Integer> {
             for (int i = 0; i < Math.min(4, inputs.size()); i++) {
                 session.run(inputs.get(i)).close();
             }
-            long start = System.nanoTime();
-            for (Map<String, OnnxTensor> input : inputs) {
-                session.run(input).close();
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            Rate rate = timed(texts.size(), tokens, () -> {
+                for (Map<String, OnnxTensor> input : inputs) {
+                    session.run(input).close();
+                }
+            });
             inputs.forEach(input -> input.values().forEach(OnnxTensor::close));
-            double rate = texts.size() / seconds;
-            addRow(set, "raw ONNX session (pre-tokenized)", "1", rate, tokens / seconds, 1.0);
-            return rate;
+            addRow(set, "raw ONNX session (pre-tokenized)", "1", rate, 1.0);
+            return rate.chunks();
         }
     }
 
@@ -152,12 +156,9 @@ final class EmbeddingBench implements Callable<Integer> {
         long tokens = texts.stream()
                 .mapToLong(t -> embedder.tokenizer().encodeForModel(t).size())
                 .sum();
-        long start = System.nanoTime();
-        embedder.embed(texts, InputKind.PASSAGE);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double rate = texts.size() / seconds;
-        addRow(set, "ragstream OnnxEmbedder", Integer.toString(batch), rate, tokens / seconds, rate / raw);
-        return rate;
+        Rate rate = timed(texts.size(), tokens, () -> embedder.embed(texts, InputKind.PASSAGE));
+        addRow(set, "ragstream OnnxEmbedder", Integer.toString(batch), rate, rate.chunks() / raw);
+        return rate.chunks();
     }
 
     private double measurePeer(
@@ -171,26 +172,47 @@ final class EmbeddingBench implements Callable<Integer> {
         long tokens = texts.stream()
                 .mapToLong(t -> tokenizer.encodeForModel(t).size())
                 .sum();
-        long start = System.nanoTime();
-        peerModel.embedAll(segments);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double rate = texts.size() / seconds;
-        addRow(set, "LangChain4j embedAll", "its own", rate, tokens / seconds, rate / raw.get(set));
-        return rate;
+        Rate rate = timed(texts.size(), tokens, () -> peerModel.embedAll(segments));
+        addRow(set, "LangChain4j embedAll", "its own", rate, rate.chunks() / raw.get(set));
+        return rate.chunks();
     }
 
-    private void addRow(
-            String set, String runner, String batch, double chunksPerSecond, double tokensPerSecond, double vsRaw) {
+    /** Throughput of one measurement. */
+    private record Rate(double chunks, double tokens) {}
+
+    /** Runs one pass over the texts repeatedly, for at least {@code --seconds}, and gives the rate over all passes. */
+    private Rate timed(int textsPerPass, long tokensPerPass, ThrowingRunnable pass) {
+        long start = System.nanoTime();
+        long passes = 0;
+        double elapsed;
+        do {
+            try {
+                pass.run();
+            } catch (Exception e) {
+                throw new IllegalStateException("benchmark pass failed: " + e.getMessage(), e);
+            }
+            passes++;
+            elapsed = (System.nanoTime() - start) / 1e9;
+        } while (elapsed < seconds);
+        return new Rate(passes * textsPerPass / elapsed, passes * tokensPerPass / elapsed);
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private void addRow(String set, String runner, String batch, Rate rate, double vsRaw) {
         rows.add(new String[] {
             set,
             runner,
             batch,
-            "%.1f".formatted(chunksPerSecond),
-            "%.0f".formatted(tokensPerSecond),
+            "%.1f".formatted(rate.chunks()),
+            "%.0f".formatted(rate.tokens()),
             "%.2fx".formatted(vsRaw),
             Long.toString(peakRssMegabytes())
         });
-        System.out.printf("  measured %-11s %-34s batch %-7s %6.1f chunks/s%n", set, runner, batch, chunksPerSecond);
+        System.out.printf("  measured %-11s %-34s batch %-7s %6.1f chunks/s%n", set, runner, batch, rate.chunks());
     }
 
     private void printTable() {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * The files of one ONNX embedding model, {@code model.onnx} and {@code tokenizer.json}, with the spec to run them: the
@@ -22,8 +23,8 @@ public final class OnnxModel {
     private static final String DEFAULT_MODEL_RESOURCE = "/bge-small-en-v1.5-q.onnx";
     private static final String DEFAULT_TOKENIZER_RESOURCE = "/bge-small-en-v1.5-q-tokenizer.json";
 
-    /** Stack of the thread that builds sessions: 16 times a default thread's, measured to need more than 1 MB. */
-    private static final long SESSION_BUILDER_STACK_BYTES = 16L * 1024 * 1024;
+    /** Stack for ONNX Runtime's set-up calls: 16 times a default thread's; they were seen to need more than 1 MB. */
+    private static final long ROOMY_STACK_BYTES = 16L * 1024 * 1024;
 
     private final ModelSpec spec;
     private final String location;
@@ -79,26 +80,36 @@ public final class OnnxModel {
         return new OnnxEmbedder(spec, openSession(options), loadTokenizer(), options);
     }
 
-    /**
-     * A new ONNX Runtime session on the model, set up as the embedder runs it; the caller closes it. Safe to call from
-     * any thread: the session is built on a thread of its own with room on its stack.
-     */
+    /** A new ONNX Runtime session on the model, set up as the embedder runs it; the caller closes it. */
     public OrtSession openSession(EmbedderOptions options) {
-        // Building a session (graph optimisation) needs more native stack than the 1 MB of a default Java thread:
-        // called from such a thread it killed the JVM with SIGSEGV, no Java exception, no hs_err file.
-        CompletableFuture<OrtSession> session = new CompletableFuture<>();
-        Thread.ofPlatform()
-                .name("onnx-session-" + spec.id())
-                .stackSize(SESSION_BUILDER_STACK_BYTES)
-                .start(() -> {
-                    try {
-                        session.complete(createSession(options));
-                    } catch (RuntimeException | Error e) {
-                        session.completeExceptionally(e);
-                    }
-                });
+        return onRoomyStack("onnx-session-" + spec.id(), () -> createSession(options));
+    }
+
+    /**
+     * The JVM's ONNX Runtime environment. Use this rather than {@link OrtEnvironment#getEnvironment()}: the first call
+     * creates the environment, and that recursed some 12,000 native frames deep and killed the JVM with SIGSEGV (no Java
+     * exception, no hs_err file) on a default 1 MB thread stack in a JVM with a long class path.
+     */
+    public static OrtEnvironment environment() {
+        return Environment.INSTANCE;
+    }
+
+    /** Holds the environment: created once, on first use, on a roomy stack. */
+    private static final class Environment {
+        static final OrtEnvironment INSTANCE = onRoomyStack("onnx-environment", OrtEnvironment::getEnvironment);
+    }
+
+    private static <T> T onRoomyStack(String threadName, Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofPlatform().name(threadName).stackSize(ROOMY_STACK_BYTES).start(() -> {
+            try {
+                result.complete(work.get());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
         try {
-            return session.join();
+            return result.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -112,7 +123,7 @@ public final class OnnxModel {
             settings.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             settings.setIntraOpNumThreads(options.threads());
             settings.setInterOpNumThreads(1);
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtEnvironment env = environment();
             if (directory != null) {
                 return env.createSession(directory.resolve("model.onnx").toString(), settings);
             }

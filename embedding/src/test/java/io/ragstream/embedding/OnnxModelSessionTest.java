@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class OnnxModelSessionTest {
 
     /**
-     * In a JVM with a long class path, building the default model's session from a thread with a 512 KB stack killed
-     * the JVM with SIGSEGV: no Java exception, no hs_err file. It runs in a child JVM so a regression fails this test
+     * In a JVM with a long class path, creating ONNX Runtime's environment (the first ONNX call) from a thread with a
+     * 512 KB stack recursed deep in native code and killed the JVM with SIGSEGV: no Java exception, no hs_err file. It runs in a child JVM so a regression fails this test
      * instead of killing the test run.
      */
     @Test

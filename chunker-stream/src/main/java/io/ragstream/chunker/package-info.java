@@ -1,4 +1,5 @@
 /**
- * The Kafka Streams topology from {@code ragstream.docs.raw} to {@code ragstream.chunks}: parse, normalise, chunk, tokenize; filled by the chunker issue.
+ * From raw documents to chunks that fit the embedding model: parsing (jsoup, commonmark, Apache Tika), normalisation
+ * and token-aware chunking as pure classes, and the Kafka Streams topology around them.
  */
 package io.ragstream.chunker;

@@ -60,21 +60,33 @@ final class StoreBench implements Callable<Integer> {
             description = "Milvus to measure (default: $MILVUS_URI; bench/run starts Milvus Lite when unset)")
     String milvusUri = System.getenv("MILVUS_URI");
 
+    @Option(
+            names = "--latent-dims",
+            description = "vectors are random points of a space of this many dimensions, mapped into 384 with noise, as"
+                    + " real embeddings occupy few of their dimensions; 0 for isotropic random vectors, the hardest"
+                    + " case for an approximate index (default: ${DEFAULT-VALUE})")
+    int latentDims = 32;
+
     @Option(names = "--seed", description = "seed of the generated vectors (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
     @Override
     public Integer call() throws IOException {
         Random random = new Random(seed);
-        float[][] vectors = unitVectors(chunks, random);
+        float[][] vectors = latentDims > 0 ? latentVectors(chunks, latentDims, random) : unitVectors(chunks, random);
         float[][] probes = new float[queries][];
         for (int i = 0; i < queries; i++) {
             probes[i] = nearCopy(vectors[random.nextInt(chunks)], random);
         }
         System.out.printf(
-                "ragstream bench: store, %,d chunks of %d dimensions (seeded random unit vectors, the hardest case"
-                        + " for an approximate index), %d queries, top %d%n",
-                chunks, DIMENSION, queries, TOP_K);
+                "ragstream bench: store, %,d chunks of %d dimensions (%s), %d queries, top %d%n",
+                chunks,
+                DIMENSION,
+                latentDims > 0
+                        ? "from a " + latentDims + "-dimension latent space plus noise"
+                        : "isotropic random unit vectors, the hardest case for an approximate index",
+                queries,
+                TOP_K);
         long start = System.nanoTime();
         List<Set<Integer>> exact =
                 Arrays.stream(probes).map(q -> exactTopK(vectors, q)).toList();
@@ -200,6 +212,33 @@ final class StoreBench implements Callable<Integer> {
             float[] v = new float[DIMENSION];
             for (int d = 0; d < DIMENSION; d++) {
                 v[d] = (float) random.nextGaussian();
+            }
+            result[i] = io.ragstream.embedding.Vectors.normalise(v);
+        }
+        return result;
+    }
+
+    /** Unit vectors that vary along a few directions, as embeddings of real text do: a random linear map plus noise. */
+    private static float[][] latentVectors(int count, int latentDims, Random random) {
+        float[][] map = new float[DIMENSION][latentDims];
+        for (float[] row : map) {
+            for (int j = 0; j < latentDims; j++) {
+                row[j] = (float) random.nextGaussian();
+            }
+        }
+        float[][] result = new float[count][];
+        float[] latent = new float[latentDims];
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < latentDims; j++) {
+                latent[j] = (float) random.nextGaussian();
+            }
+            float[] v = new float[DIMENSION];
+            for (int d = 0; d < DIMENSION; d++) {
+                double sum = 0;
+                for (int j = 0; j < latentDims; j++) {
+                    sum += map[d][j] * latent[j];
+                }
+                v[d] = (float) (sum + random.nextGaussian() * 0.5);
             }
             result[i] = io.ragstream.embedding.Vectors.normalise(v);
         }

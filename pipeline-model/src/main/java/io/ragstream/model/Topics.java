@@ -1,10 +1,17 @@
 package io.ragstream.model;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** The topics ragstream's stages meet on, with the configuration each must be created with. */
 public final class Topics {
@@ -71,6 +78,39 @@ public final class Topics {
         return ALL.stream()
                 .map(spec -> spec.toNewTopic(partitions, replicationFactor))
                 .toList();
+    }
+
+    /**
+     * Creates every pipeline topic the cluster lacks, with its configuration; existing topics are left as they are.
+     *
+     * @return the names of the topics it created
+     */
+    public static List<String> ensure(Admin admin, int partitions, short replicationFactor, Duration timeout) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = newTopics(partitions, replicationFactor).stream()
+                    .filter(topic -> !existing.contains(topic.name()))
+                    .toList();
+            for (var result : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    result.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e; // another instance creating it at the same moment is fine; anything else is not
+                    }
+                }
+            }
+            return missing.stream().map(NewTopic::name).toList();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot create the ragstream topics (" + partitions + " partitions,"
+                            + " replication " + replicationFactor + "): " + e.getMessage() + "; check the brokers and"
+                            + " that this client may create topics, or create them beforehand from Topics.ALL",
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the ragstream topics", e);
+        }
     }
 
     private static Spec deadLetterSpec(String name) {

@@ -83,6 +83,12 @@ public final class LuceneVectorStore implements VectorStore {
     /** Collection and alias names: safe as directory names on every file system, and valid in Milvus too. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
 
+    /**
+     * The fewest candidates a dense search explores. bench, 20,000 random 384-dimension vectors, top 10: exploring 10 gave
+     * recall@10 0.69.
+     */
+    private static final int MIN_DENSE_CANDIDATES = 100;
+
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final Path root;
@@ -253,7 +259,9 @@ public final class LuceneVectorStore implements VectorStore {
     }
 
     private List<SearchHit> denseSearch(IndexSearcher searcher, SearchRequest request) throws IOException {
-        ScoreDoc[] top = searcher.search(knn(request, request.topK()), request.topK()).scoreDocs;
+        // HNSW explores only as many candidates as it is asked for: ask for more than we return, for recall.
+        int candidates = Math.max(request.topK(), MIN_DENSE_CANDIDATES);
+        ScoreDoc[] top = searcher.search(knn(request, candidates), request.topK()).scoreDocs;
         StoredFields stored = searcher.storedFields();
         List<SearchHit> hits = new ArrayList<>(top.length);
         for (ScoreDoc hit : top) {

@@ -33,6 +33,7 @@ import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
 import io.milvus.v2.service.collection.request.DropCollectionReq;
+import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.collection.response.DescribeCollectionResp;
 import io.milvus.v2.service.utility.request.AlterAliasReq;
@@ -381,13 +382,26 @@ public final class MilvusVectorStore implements VectorStore {
     private record Target(String name, CollectionSpec spec) {}
 
     private Target existing(String collection) {
-        return target(collection)
+        return describeTarget(collection)
                 .orElseThrow(() -> new IllegalStateException("collection " + collection
                         + " does not exist in Milvus at " + uri + "; call ensureCollection first"));
     }
 
-    /** The collection a name (or alias) resolves to; empty when there is none. */
+    /**
+     * The collection a name (or alias) resolves to; empty when there is none. Asks first whether it exists: the SDK
+     * logs a failed describe at ERROR, which would alarm operators on every first start.
+     */
     private Optional<Target> target(String collection) {
+        boolean exists = call(
+                "check",
+                collection,
+                () -> client.hasCollection(
+                        HasCollectionReq.builder().collectionName(collection).build()));
+        return exists ? describeTarget(collection) : Optional.empty();
+    }
+
+    /** The collection a name (or alias) resolves to, by one describe call: for names expected to exist. */
+    private Optional<Target> describeTarget(String collection) {
         return call("describe", collection, () -> {
             DescribeCollectionResp description;
             try {

@@ -1,0 +1,41 @@
+package io.ragstream.chunker;
+
+import io.ragstream.embedding.ModelConfig;
+import java.time.Duration;
+
+/**
+ * The chunker's settings. Every key can be set in a properties file or as {@code RAGSTREAM_<KEY>}; Kafka Streams settings
+ * go under {@code kafka.*} (or {@code KAFKA_*}) and pass through unchanged.
+ *
+ * @param applicationId the Kafka Streams application id: chunker instances that share it share the work
+ */
+public record ChunkerConfig(String applicationId, TopicSetup topics, Chunking chunker, ModelConfig model) {
+
+    /**
+     * Topics created at start-up when missing.
+     *
+     * @param create whether to create missing topics (turn off where topics are managed elsewhere, e.g. Strimzi)
+     */
+    public record TopicSetup(boolean create, int partitions, short replicationFactor) {}
+
+    /**
+     * Chunk sizes and parsing limits.
+     *
+     * @param maxTokens the most tokens per chunk; 0 means the model's limit (510 for bge-small-en-v1.5)
+     */
+    public record Chunking(
+            int maxTokens, int overlapTokens, int maxChunkChars, int maxExtractedChars, Duration parseTimeout) {}
+
+    public static ChunkerConfig defaults() {
+        return new ChunkerConfig(
+                "ragstream-chunker",
+                new TopicSetup(true, 6, (short) 1),
+                new Chunking(
+                        0,
+                        ChunkerSettings.DEFAULT_OVERLAP_TOKENS,
+                        ChunkerSettings.DEFAULT_MAX_CHUNK_CHARS,
+                        5_000_000,
+                        Duration.ofSeconds(60)),
+                ModelConfig.defaults());
+    }
+}

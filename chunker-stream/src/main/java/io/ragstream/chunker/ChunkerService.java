@@ -1,0 +1,106 @@
+package io.ragstream.chunker;
+
+import io.ragstream.embedding.OnnxModel;
+import io.ragstream.embedding.Tokenizer;
+import io.ragstream.model.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running chunker: the model's tokenizer, the parsers and the Kafka Streams app, wired from the configuration. */
+public final class ChunkerService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChunkerService.class);
+
+    private final Tokenizer tokenizer;
+    private final Parsers parsers;
+    private final KafkaStreams streams;
+
+    private ChunkerService(Tokenizer tokenizer, Parsers parsers, KafkaStreams streams) {
+        this.tokenizer = tokenizer;
+        this.parsers = parsers;
+        this.streams = streams;
+    }
+
+    /** Creates missing topics if configured to, and starts the Streams app. */
+    public static ChunkerService start(ChunkerConfig config, Map<String, String> kafka) {
+        Properties properties = streamsProperties(config, kafka);
+        if (config.topics().create()) {
+            try (Admin admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    properties.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
+                List<String> created = Topics.ensure(
+                        admin,
+                        config.topics().partitions(),
+                        config.topics().replicationFactor(),
+                        Duration.ofSeconds(60));
+                if (!created.isEmpty()) {
+                    log.info("created topics={}", created);
+                }
+            }
+        }
+        OnnxModel model = config.model().model();
+        Tokenizer tokenizer = model.loadTokenizer();
+        ChunkerConfig.Chunking limits = config.chunker();
+        int maxTokens =
+                limits.maxTokens() > 0 ? limits.maxTokens() : ChunkerSettings.modelLimit(model.spec(), tokenizer);
+        ChunkerSettings settings = new ChunkerSettings(maxTokens, limits.overlapTokens(), limits.maxChunkChars());
+        Parsers parsers = new Parsers(limits.maxExtractedChars(), limits.parseTimeout());
+        DocumentChunking chunking = new DocumentChunking(parsers, new Chunker(tokenizer, settings), Clock.systemUTC());
+
+        KafkaStreams streams = new KafkaStreams(ChunkerTopology.build(chunking, Clock.systemUTC()), properties);
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error("stream thread failed; replacing it", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((next, previous) -> log.info("state={} previous={}", next, previous));
+        streams.start();
+        log.info(
+                "chunker started model={} maxTokens={} overlapTokens={}",
+                model.spec().id(),
+                maxTokens,
+                limits.overlapTokens());
+        return new ChunkerService(tokenizer, parsers, streams);
+    }
+
+    /** The Streams settings: ragstream's defaults (exactly-once, large records), then the configured kafka.* ones. */
+    static Properties streamsProperties(ChunkerConfig config, Map<String, String> kafka) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_MESSAGE_BYTES);
+        settings.putAll(kafka);
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(settings.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+            log.warn(
+                    "processing.guarantee={} : without exactly_once_v2 a crash can emit a document's chunks twice or"
+                            + " lose a status record",
+                    settings.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        }
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        return properties;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        parsers.close();
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,142 @@
+package io.ragstream.chunker;
+
+import io.ragstream.model.ChunkedDocument;
+import io.ragstream.model.ContractViolationException;
+import io.ragstream.model.ContractViolationException.Violation;
+import io.ragstream.model.DeadLetter;
+import io.ragstream.model.DocumentDeletion;
+import io.ragstream.model.DocumentStatus;
+import io.ragstream.model.RawDocument;
+import io.ragstream.model.Topics;
+import io.ragstream.model.json.RawDocumentCodec;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chunker's one stateful step: validate a raw document, skip it when its version was already chunked, chunk it,
+ * and say what happened. A document that breaks the contract or cannot be parsed becomes a dead letter with the reason;
+ * nothing stops the stream.
+ */
+final class ChunkingProcessor implements Processor<String, byte[], String, Outcome> {
+
+    static final String STAGE = "chunker";
+    private static final Logger log = LoggerFactory.getLogger(ChunkingProcessor.class);
+
+    private final DocumentChunking chunking;
+    private final Clock clock;
+    private final RawDocumentCodec codec = RawDocumentCodec.instance();
+    private ProcessorContext<String, Outcome> context;
+    private KeyValueStore<String, LastVersion> versions;
+
+    ChunkingProcessor(DocumentChunking chunking, Clock clock) {
+        this.chunking = chunking;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Outcome> context) {
+        this.context = context;
+        this.versions = context.getStateStore(ChunkerTopology.VERSIONS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String docId = record.key();
+        if (docId == null) {
+            deadLetter(
+                    record,
+                    new IllegalArgumentException(
+                            "a record on " + Topics.DOCS_RAW + " has no key;" + " key every record by its docId"));
+            return;
+        }
+        if (record.value() == null) {
+            versions.delete(docId);
+            emit(record, new Outcome.Chunks(new DocumentDeletion(docId, clock.instant())));
+            emit(record, new Outcome.Status(DocumentStatus.deleted(docId)));
+            log.info("deleted docId={}", docId);
+            return;
+        }
+        RawDocument document;
+        try {
+            document = codec.decode(record.value());
+            requireKeyIsDocId(docId, document);
+        } catch (ContractViolationException e) {
+            deadLetter(record, e);
+            emit(record, new Outcome.Status(DocumentStatus.failed(docId, Optional.empty(), e.getMessage())));
+            return;
+        }
+        LastVersion last = versions.get(docId);
+        if (last != null && last.version().equals(document.version())) {
+            log.debug("unchanged docId={} version={}", docId, document.version());
+            return;
+        }
+        long start = System.nanoTime();
+        ChunkedDocument chunked;
+        try {
+            chunked = chunking.chunk(document);
+        } catch (RuntimeException e) {
+            // The latest version cannot be read: its earlier versions must still leave the store, so the document
+            // is emitted with no chunks, and the reason goes to the dead-letter topic and the status.
+            deadLetter(record, e);
+            versions.put(docId, new LastVersion(document.version(), 0));
+            emit(record, new Outcome.Chunks(chunking.unreadable(document)));
+            emit(
+                    record,
+                    new Outcome.Status(DocumentStatus.failed(docId, Optional.of(document.version()), e.getMessage())));
+            return;
+        }
+        versions.put(docId, new LastVersion(document.version(), chunked.chunks().size()));
+        emit(record, new Outcome.Chunks(chunked));
+        emit(
+                record,
+                new Outcome.Status(DocumentStatus.chunked(
+                        docId, document.version(), chunked.chunks().size())));
+        log.info(
+                "chunked docId={} version={} chunks={} ms={}",
+                docId,
+                document.version(),
+                chunked.chunks().size(),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static void requireKeyIsDocId(String key, RawDocument document) {
+        if (!key.equals(document.docId())) {
+            throw new ContractViolationException(
+                    "RawDocument",
+                    List.of(new Violation(
+                            "$.docId",
+                            "equals-record-key",
+                            "is '" + document.docId() + "' but the record key is '" + key
+                                    + "'; key every record by its docId")));
+        }
+    }
+
+    private void deadLetter(Record<String, byte[]> record, Exception error) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        RecordHeaders headers = new RecordHeaders();
+        DeadLetter.of(STAGE, error, source.topic(), source.partition(), source.offset())
+                .writeTo(headers);
+        context.forward(record.withValue((Outcome) new Outcome.DeadLetter(record.value()))
+                .withHeaders(headers));
+        log.warn(
+                "dead-letter docId={} topic={} partition={} offset={} reason={}",
+                record.key(),
+                source.topic(),
+                source.partition(),
+                source.offset(),
+                error.getMessage());
+    }
+
+    private void emit(Record<String, byte[]> record, Outcome outcome) {
+        context.forward(record.withValue(outcome).withHeaders(new RecordHeaders()));
+    }
+}

@@ -1,0 +1,53 @@
+package io.ragstream.chunker;
+
+import io.ragstream.model.Chunk;
+import io.ragstream.model.ChunkedDocument;
+import io.ragstream.model.DocumentInfo;
+import io.ragstream.model.RawDocument;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * One raw document in, its chunks out: parse, then chunk. Pure: no Kafka here, so the topology around it stays thin.
+ * Thread-safe.
+ */
+public final class DocumentChunking {
+
+    private final DocumentParser parser;
+    private final Chunker chunker;
+    private final Clock clock;
+
+    public DocumentChunking(DocumentParser parser, Chunker chunker, Clock clock) {
+        this.parser = parser;
+        this.chunker = chunker;
+        this.clock = clock;
+    }
+
+    /**
+     * Every chunk of this version of the document, with its metadata. A document found to have no text gives an empty
+     * list of chunks: its earlier versions must still leave the store.
+     *
+     * @throws ParseException when the document cannot be read
+     */
+    public ChunkedDocument chunk(RawDocument document) {
+        ParsedDocument parsed = parser.parse(document.contentBytes(), document.contentType(), document.uri());
+        List<Chunk> chunks = chunker.chunk(document.docId(), document.version(), parsed);
+        DocumentInfo info = new DocumentInfo(
+                document.source(),
+                parsed.canonicalUri().orElse(document.uri()),
+                document.title().or(parsed::title),
+                document.contentType(),
+                document.metadata(),
+                document.tags(),
+                document.fetchedAt());
+        return new ChunkedDocument(
+                document.docId(), document.tenant(), document.version(), info, chunks, clock.instant());
+    }
+
+    /** The empty version that stands for a document whose latest version could not be read. */
+    public ChunkedDocument unreadable(RawDocument document) {
+        DocumentInfo info = DocumentInfo.of(document);
+        return new ChunkedDocument(
+                document.docId(), document.tenant(), document.version(), info, List.of(), clock.instant());
+    }
+}

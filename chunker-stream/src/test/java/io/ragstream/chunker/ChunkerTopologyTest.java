@@ -1,0 +1,248 @@
+package io.ragstream.chunker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ragstream.embedding.OnnxModel;
+import io.ragstream.embedding.Tokenizer;
+import io.ragstream.model.ChunkMessage;
+import io.ragstream.model.ChunkedDocument;
+import io.ragstream.model.DeadLetter;
+import io.ragstream.model.DocumentDeletion;
+import io.ragstream.model.DocumentStatus;
+import io.ragstream.model.DocumentStatus.Stage;
+import io.ragstream.model.RawDocument;
+import io.ragstream.model.Topics;
+import io.ragstream.model.json.ChunkMessageSerde;
+import io.ragstream.model.json.DocumentStatusSerde;
+import io.ragstream.model.json.RawDocumentSerde;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ChunkerTopologyTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+    private static Tokenizer tokenizer;
+    private static Parsers parsers;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, RawDocument> docs;
+    private TestInputTopic<String, byte[]> rawBytes;
+    private TestOutputTopic<String, ChunkMessage> chunks;
+    private TestOutputTopic<String, byte[]> deadLetters;
+    private TestOutputTopic<String, DocumentStatus> status;
+
+    @BeforeAll
+    static void load() {
+        tokenizer = OnnxModel.bgeSmallEnV15Quantized().loadTokenizer();
+        parsers = new Parsers(1_000_000, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void close() {
+        parsers.close();
+        tokenizer.close();
+    }
+
+    @BeforeEach
+    void startDriver() {
+        var chunking = new DocumentChunking(parsers, new Chunker(tokenizer, new ChunkerSettings(64, 8, 8192)), CLOCK);
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "chunker-test");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(ChunkerTopology.build(chunking, CLOCK), properties);
+        docs = driver.createInputTopic(Topics.DOCS_RAW, new StringSerializer(), new RawDocumentSerde());
+        rawBytes = driver.createInputTopic(Topics.DOCS_RAW, new StringSerializer(), new ByteArraySerializer());
+        chunks = driver.createOutputTopic(Topics.CHUNKS, new StringDeserializer(), new ChunkMessageSerde());
+        deadLetters = driver.createOutputTopic(Topics.DOCS_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
+        status = driver.createOutputTopic(Topics.STATUS, new StringDeserializer(), new DocumentStatusSerde());
+    }
+
+    @AfterEach
+    void stopDriver() {
+        driver.close();
+    }
+
+    @Test
+    void newDocumentIsChunkedKeyedByItsDocId() {
+        RawDocument doc = markdown("https://kb.test/a", "# Title\n\nFirst paragraph. Second sentence.");
+
+        docs.pipeInput(doc.docId(), doc);
+
+        TestRecord<String, ChunkMessage> out = chunks.readRecord();
+        assertThat(out.key()).isEqualTo(doc.docId());
+        assertThat(out.value()).isInstanceOfSatisfying(ChunkedDocument.class, chunked -> {
+            assertThat(chunked.version()).isEqualTo(doc.version());
+            assertThat(chunked.tenant()).isEqualTo("acme");
+            assertThat(chunked.document().title()).contains("Title");
+            assertThat(chunked.chunks()).isNotEmpty().allSatisfy(c -> assertThat(c.headingPath())
+                    .containsExactly("Title"));
+        });
+        assertThat(status.readValue().stage()).isEqualTo(Stage.CHUNKED);
+        assertThat(chunks.isEmpty()).isTrue();
+    }
+
+    @Test
+    void identicalRepublishEmitsNothing() {
+        RawDocument doc = markdown("https://kb.test/a", "Same text.");
+        docs.pipeInput(doc.docId(), doc);
+        chunks.readRecordsToList();
+        status.readRecordsToList();
+
+        docs.pipeInput(doc.docId(), doc);
+
+        assertThat(chunks.isEmpty()).isTrue();
+        assertThat(status.isEmpty()).isTrue();
+    }
+
+    @Test
+    void updateEmitsTheNewVersionWithNewChunkIds() {
+        RawDocument v1 = markdown("https://kb.test/a", "Version one text.");
+        RawDocument v2 = markdown("https://kb.test/a", "Version two text, longer than before.");
+
+        docs.pipeInput(v1.docId(), v1);
+        docs.pipeInput(v2.docId(), v2);
+
+        List<ChunkMessage> out = chunks.readValuesToList();
+        assertThat(out).hasSize(2);
+        ChunkedDocument first = (ChunkedDocument) out.get(0);
+        ChunkedDocument second = (ChunkedDocument) out.get(1);
+        assertThat(second.version()).isEqualTo(v2.version()).isNotEqualTo(first.version());
+        assertThat(second.chunks().getFirst().chunkId())
+                .isNotEqualTo(first.chunks().getFirst().chunkId());
+    }
+
+    @Test
+    void tombstoneEmitsADeletionAndForgetsTheVersion() {
+        RawDocument doc = markdown("https://kb.test/a", "Soon gone.");
+        docs.pipeInput(doc.docId(), doc);
+        chunks.readRecordsToList();
+        status.readRecordsToList();
+
+        docs.pipeInput(doc.docId(), (RawDocument) null);
+        docs.pipeInput(doc.docId(), doc); // re-created with the same content: chunked again, not skipped
+
+        List<ChunkMessage> out = chunks.readValuesToList();
+        assertThat(out.get(0)).isEqualTo(new DocumentDeletion(doc.docId(), CLOCK.instant()));
+        assertThat(out.get(1)).isInstanceOf(ChunkedDocument.class);
+        assertThat(status.readValuesToList())
+                .extracting(DocumentStatus::stage)
+                .containsExactly(Stage.DELETED, Stage.CHUNKED);
+    }
+
+    @Test
+    void recordBreakingTheSchemaGoesToTheDeadLetterTopicWithTheReason() {
+        byte[] broken = "{\"schemaVersion\":1,\"tenant\":\"acme\"}".getBytes(StandardCharsets.UTF_8);
+
+        rawBytes.pipeInput("crm:1", broken);
+
+        TestRecord<String, byte[]> dead = deadLetters.readRecord();
+        assertThat(dead.key()).isEqualTo("crm:1");
+        assertThat(dead.value()).isEqualTo(broken);
+        DeadLetter reason = DeadLetter.readFrom(dead.headers()).orElseThrow();
+        assertThat(reason.stage()).isEqualTo("chunker");
+        assertThat(reason.sourceTopic()).isEqualTo(Topics.DOCS_RAW);
+        assertThat(reason.errorMessage()).contains("$.docId", "required");
+        DocumentStatus failed = status.readValue();
+        assertThat(failed.stage()).isEqualTo(Stage.FAILED);
+        assertThat(failed.reason().orElseThrow()).contains("$.docId");
+        assertThat(chunks.isEmpty()).isTrue();
+    }
+
+    @Test
+    void unparseableVersionIsDeadLetteredAndReplacesTheOldChunksWithNone() {
+        RawDocument good = markdown("https://kb.test/report", "Readable first version.");
+        RawDocument corrupt = RawDocument.builder()
+                .tenant("acme")
+                .source("fs")
+                .uri("https://kb.test/report")
+                .bytes("application/pdf", "%PDF-1.7 not really".getBytes(StandardCharsets.US_ASCII))
+                .build();
+        docs.pipeInput(good.docId(), good);
+        chunks.readRecordsToList();
+        status.readRecordsToList();
+
+        docs.pipeInput(corrupt.docId(), corrupt);
+
+        assertThat(DeadLetter.readFrom(deadLetters.readRecord().headers())
+                        .orElseThrow()
+                        .errorMessage())
+                .contains("https://kb.test/report");
+        ChunkedDocument replaced = (ChunkedDocument) chunks.readValue();
+        assertThat(replaced.version()).isEqualTo(corrupt.version());
+        assertThat(replaced.chunks()).isEmpty();
+        assertThat(status.readValue().stage()).isEqualTo(Stage.FAILED);
+    }
+
+    @Test
+    void badRecordDoesNotHoldBackTheGoodOnesBehindIt() {
+        RawDocument before = markdown("https://kb.test/1", "Before the bad one.");
+        RawDocument after = markdown("https://kb.test/2", "After the bad one.");
+
+        docs.pipeInput(before.docId(), before);
+        rawBytes.pipeInput("web:bad", "not json".getBytes(StandardCharsets.UTF_8));
+        docs.pipeInput(after.docId(), after);
+
+        assertThat(chunks.readKeyValuesToList())
+                .extracting(kv -> kv.key)
+                .containsExactly(before.docId(), after.docId());
+        assertThat(deadLetters.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("web:bad");
+    }
+
+    @Test
+    void eventsOfOneDocumentComeOutInTheirOrder() {
+        RawDocument v1 = markdown("https://kb.test/a", "One.");
+        RawDocument v2 = markdown("https://kb.test/a", "Two.");
+        RawDocument v3 = markdown("https://kb.test/a", "Three.");
+
+        docs.pipeInput(v1.docId(), v1);
+        docs.pipeInput(v2.docId(), v2);
+        docs.pipeInput(v1.docId(), (RawDocument) null);
+        docs.pipeInput(v3.docId(), v3);
+
+        assertThat(chunks.readValuesToList())
+                .extracting(m -> m instanceof ChunkedDocument c ? c.version() : "deleted")
+                .containsExactly(v1.version(), v2.version(), "deleted", v3.version());
+    }
+
+    @Test
+    void recordWhoseKeyIsNotItsDocIdIsRefused() {
+        RawDocument doc = markdown("https://kb.test/a", "Keyed wrong.");
+
+        docs.pipeInput("web:someone-else", doc);
+
+        assertThat(DeadLetter.readFrom(deadLetters.readRecord().headers())
+                        .orElseThrow()
+                        .errorMessage())
+                .contains("the record key is 'web:someone-else'");
+        assertThat(chunks.isEmpty()).isTrue();
+    }
+
+    private static RawDocument markdown(String uri, String text) {
+        return RawDocument.builder()
+                .tenant("acme")
+                .source("web")
+                .uri(uri)
+                .text("text/markdown", text)
+                .fetchedAt(CLOCK.instant())
+                .build();
+    }
+}

@@ -44,6 +44,11 @@ public final class KafkaFixture implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    /** Starts the broker (or connects to the external cluster); for use outside JUnit, e.g. in benchmarks. */
+    public void start() throws Exception {
         if (bootstrapServers != null) {
             return; // nested classes share the enclosing class's broker
         }
@@ -68,6 +73,11 @@ public final class KafkaFixture implements BeforeAllCallback, AfterAllCallback {
         if (context.getParent().flatMap(ExtensionContext::getParent).isPresent()) {
             return; // a nested class finished; the enclosing class still needs the broker
         }
+        stop();
+    }
+
+    /** Stops the broker started by {@link #start()}. */
+    public void stop() throws Exception {
         if (admin != null) {
             admin.close(Duration.ofSeconds(10));
             admin = null;

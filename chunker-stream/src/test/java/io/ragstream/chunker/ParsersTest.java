@@ -125,6 +125,17 @@ class ParsersTest {
         strict.close();
     }
 
+    @Test
+    void parseThatTakesLongerThanTheTimeoutIsAbandonedAndReported() {
+        Parsers impatient = new Parsers(50_000_000, Duration.ofMillis(1));
+        byte[] large = "many words in many paragraphs\n\n".repeat(200_000).getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> impatient.parse(large, "text/plain", "file:///kb/slow.txt"))
+                .isInstanceOf(ParseException.class)
+                .hasMessageContaining("took longer than chunker.parse-timeout=PT0.001S");
+        impatient.close();
+    }
+
     private static String text(ParsedDocument parsed) {
         return String.join("\n", parsed.blocks().stream().map(Block::text).toList());
     }

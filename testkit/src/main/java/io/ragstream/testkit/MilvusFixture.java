@@ -68,7 +68,7 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
             return; // nested classes share the enclosing class's server
         }
         long start = System.nanoTime();
-        server = startServer();
+        server = launchServer();
         client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).build());
         log.info(
                 "milvus={} uri={} startMs={}",
@@ -108,6 +108,33 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
         return client;
     }
 
+    /**
+     * Stops the Milvus server, keeping its data, so a test can check how a client rides out an outage; then call
+     * {@link #startServer()}. Only the Milvus Lite server the fixture started can be stopped this way.
+     */
+    public void stopServer() {
+        lite().halt();
+    }
+
+    /** Starts the server stopped by {@link #stopServer()} again, on the same port and data, and waits until it listens. */
+    public void startServer() throws IOException {
+        lite().launch();
+    }
+
+    /** Whether {@link #stopServer()} can be used: the fixture runs the Milvus Lite server itself. */
+    public boolean canStopServer() {
+        return started() instanceof MilvusLite;
+    }
+
+    private MilvusLite lite() {
+        if (!(started() instanceof MilvusLite lite)) {
+            throw new IllegalStateException(
+                    "only a Milvus Lite server started by the fixture can be stopped; this one is "
+                            + started().kind());
+        }
+        return lite;
+    }
+
     /** A collection name no other test uses. */
     public String uniqueCollection(String prefix) {
         return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -121,7 +148,7 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
         return server;
     }
 
-    private static Server startServer() throws IOException, InterruptedException {
+    private static Server launchServer() throws IOException, InterruptedException {
         String external = System.getenv(URI_ENV);
         if (external != null && !external.isBlank()) {
             return new External(external);
@@ -198,8 +225,18 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
         }
     }
 
-    /** Milvus Lite's standalone gRPC server, a child process of the test JVM. */
-    private record MilvusLite(Process process, String uri, Path dataDir, Path logFile) implements Server {
+    /** Milvus Lite's standalone gRPC server, a child process of the test JVM; it can be stopped and started again. */
+    private static final class MilvusLite implements Server {
+        private final int port;
+        private final Path dataDir;
+        private final Path logFile;
+        private volatile Process process;
+
+        private MilvusLite(int port, Path dataDir, Path logFile) {
+            this.port = port;
+            this.dataDir = dataDir;
+            this.logFile = logFile;
+        }
 
         static Optional<String> whyUnavailable() {
             Path executable = executable();
@@ -233,9 +270,18 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
 
         static MilvusLite start() throws IOException {
             int port = freePort();
-            Path dataDir = Files.createTempDirectory("milvus-lite-");
-            Path logFile = targetDir().resolve("milvus-lite-" + port + ".log");
-            Process process = new ProcessBuilder(
+            MilvusLite lite = new MilvusLite(
+                    port,
+                    Files.createTempDirectory("milvus-lite-"),
+                    targetDir().resolve("milvus-lite-" + port + ".log"));
+            Runtime.getRuntime().addShutdownHook(new Thread(lite::close, "milvus-lite-stop"));
+            lite.launch();
+            return lite;
+        }
+
+        /** Starts the server process on this server's port and data directory and waits until it listens. */
+        void launch() throws IOException {
+            process = new ProcessBuilder(
                             executable().toString(),
                             "server",
                             "--data-dir",
@@ -245,27 +291,48 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
                             "--port",
                             Integer.toString(port))
                     .redirectErrorStream(true)
-                    .redirectOutput(logFile.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
-            MilvusLite lite = new MilvusLite(process, "http://127.0.0.1:" + port, dataDir, logFile);
-            Runtime.getRuntime().addShutdownHook(new Thread(lite::close, "milvus-lite-stop"));
+            Process started = process;
             try {
                 Awaitility.await("Milvus Lite listening on port " + port)
                         .atMost(START_TIMEOUT)
                         .pollInterval(Duration.ofMillis(200))
                         .until(() -> {
-                            if (!process.isAlive()) {
-                                throw new IllegalStateException("Milvus Lite exited with " + process.exitValue()
-                                        + "; its log " + logFile + " says: " + lite.logTail());
+                            if (!started.isAlive()) {
+                                throw new IllegalStateException("Milvus Lite exited with " + started.exitValue()
+                                        + "; its log " + logFile + " says: " + logTail());
                             }
                             return accepts(port);
                         });
             } catch (ConditionTimeoutException | IllegalStateException e) {
-                lite.close();
+                close();
                 throw new IllegalStateException(
-                        "Milvus Lite did not start: " + e.getMessage() + "; log: " + lite.logTail(), e);
+                        "Milvus Lite did not start: " + e.getMessage() + "; log: " + logTail(), e);
             }
-            return lite;
+        }
+
+        /** Stops the server process; the data directory stays for the next {@link #launch()}. */
+        void halt() {
+            Process running = process;
+            if (running == null) {
+                return;
+            }
+            running.descendants().forEach(ProcessHandle::destroy);
+            running.destroy();
+            try {
+                if (!running.waitFor(10, TimeUnit.SECONDS)) {
+                    running.descendants().forEach(ProcessHandle::destroyForcibly);
+                    running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public String uri() {
+            return "http://127.0.0.1:" + port;
         }
 
         @Override
@@ -275,16 +342,7 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
 
         @Override
         public void close() {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            halt();
             deleteTree(dataDir);
         }
 

@@ -197,6 +197,24 @@ public final class LuceneVectorStore implements VectorStore {
     }
 
     @Override
+    public List<ChunkRecord> chunksOf(String collection, String docId) {
+        return withReadLock(() -> existing(collection).read("read", searcher -> {
+            Query query = new TermQuery(new Term(DOC_ID, docId));
+            int total = searcher.count(query);
+            if (total == 0) {
+                return List.<ChunkRecord>of();
+            }
+            StoredFields stored = searcher.storedFields();
+            List<ChunkRecord> chunks = new ArrayList<>(total);
+            for (ScoreDoc hit : searcher.search(query, total).scoreDocs) {
+                chunks.add(chunk(stored.document(hit.doc)));
+            }
+            chunks.sort(java.util.Comparator.comparingInt(ChunkRecord::ordinal));
+            return List.copyOf(chunks);
+        }));
+    }
+
+    @Override
     public long count(String collection, SearchFilter filter) {
         return withReadLock(
                 () -> existing(collection).read("count", searcher -> (long) searcher.count(filterQuery(filter))));

@@ -107,6 +107,8 @@ public final class MilvusVectorStore implements VectorStore {
 
     /** Milvus's error code for a collection (or alias) that does not exist. */
     private static final int COLLECTION_NOT_FOUND = 100;
+    /** Milvus answers at most this many rows per query; a document of more chunks is read in part. */
+    private static final int MAX_CHUNKS_PER_DOCUMENT = 16_384;
 
     private final MilvusClientV2 client;
     private final String uri;
@@ -301,6 +303,24 @@ public final class MilvusVectorStore implements VectorStore {
             hits.add(new SearchHit(chunk(result.getEntity()), result.getScore()));
         }
         return hits;
+    }
+
+    @Override
+    public List<ChunkRecord> chunksOf(String collection, String docId) {
+        existing(collection);
+        return call("read", collection, () -> {
+            var result = client.query(QueryReq.builder()
+                    .collectionName(collection)
+                    .filter(ChunkFields.DOC_ID + " == " + MilvusFilters.quote(docId))
+                    .outputFields(OUTPUT_FIELDS)
+                    .limit(MAX_CHUNKS_PER_DOCUMENT)
+                    .consistencyLevel(ConsistencyLevel.STRONG)
+                    .build());
+            return result.getQueryResults().stream()
+                    .map(row -> chunk(row.getEntity()))
+                    .sorted(java.util.Comparator.comparingInt(ChunkRecord::ordinal))
+                    .toList();
+        });
     }
 
     @Override

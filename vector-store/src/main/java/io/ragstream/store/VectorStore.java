@@ -31,6 +31,9 @@ public interface VectorStore extends AutoCloseable {
     /** The best chunks for a query, best first, within the request's filter. */
     List<SearchHit> search(String collection, SearchRequest request);
 
+    /** Every stored chunk of one document, in ordinal order: what a document looks like in the index. */
+    List<ChunkRecord> chunksOf(String collection, String docId);
+
     /** How many chunks the filter lets through. */
     long count(String collection, SearchFilter filter);
 

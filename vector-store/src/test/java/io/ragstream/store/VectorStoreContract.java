@@ -184,6 +184,19 @@ abstract class VectorStoreContract {
     }
 
     @Test
+    void chunksOfADocumentComeBackInOrdinalOrderWithTheirVersion() {
+        List<EmbeddedChunk> v2 = chunks("web:a", "v2", 4);
+        store.upsert(collection, concat(chunks("web:b", "v1", 2), v2.reversed()));
+
+        List<ChunkRecord> stored = store.chunksOf(collection, "web:a");
+
+        assertThat(stored).extracting(ChunkRecord::chunkId).containsExactlyElementsOf(chunkIdsOf(v2));
+        assertThat(stored).extracting(ChunkRecord::ordinal).containsExactly(0, 1, 2, 3);
+        assertThat(stored).allSatisfy(chunk -> assertThat(chunk.version()).isEqualTo("v2"));
+        assertThat(store.chunksOf(collection, "web:none")).isEmpty();
+    }
+
+    @Test
     void deleteOtherVersionsOfTheCurrentVersionDeletesNothing() {
         store.upsert(collection, chunks("web:a", "v1", 3));
 

@@ -6,6 +6,7 @@ import io.ragstream.chunker.ChunkerService;
 import io.ragstream.chunker.ChunkerSettings;
 import io.ragstream.chunker.DocumentChunking;
 import io.ragstream.chunker.Parsers;
+import io.ragstream.config.TopicSetup;
 import io.ragstream.embedding.ModelSpec;
 import io.ragstream.embedding.OnnxModel;
 import io.ragstream.embedding.Tokenizer;
@@ -134,7 +135,7 @@ final class ChunkerBench implements Callable<Integer> {
         ChunkerConfig defaults = ChunkerConfig.defaults();
         ChunkerConfig config = new ChunkerConfig(
                 kafka.uniqueName("bench-chunker"),
-                new ChunkerConfig.TopicSetup(true, partitions, (short) 1),
+                new TopicSetup(true, partitions, (short) 1),
                 defaults.chunker(),
                 defaults.model());
         Map<String, String> streams = Map.of(

@@ -1,5 +1,6 @@
 package io.ragstream.chunker;
 
+import io.ragstream.config.TopicSetup;
 import io.ragstream.embedding.ModelConfig;
 import java.time.Duration;
 
@@ -12,13 +13,6 @@ import java.time.Duration;
 public record ChunkerConfig(String applicationId, TopicSetup topics, Chunking chunker, ModelConfig model) {
 
     /**
-     * Topics created at start-up when missing.
-     *
-     * @param create whether to create missing topics (turn off where topics are managed elsewhere, e.g. Strimzi)
-     */
-    public record TopicSetup(boolean create, int partitions, short replicationFactor) {}
-
-    /**
      * Chunk sizes and parsing limits.
      *
      * @param maxTokens the most tokens per chunk; 0 means the model's limit (510 for bge-small-en-v1.5)
@@ -29,7 +23,7 @@ public record ChunkerConfig(String applicationId, TopicSetup topics, Chunking ch
     public static ChunkerConfig defaults() {
         return new ChunkerConfig(
                 "ragstream-chunker",
-                new TopicSetup(true, 6, (short) 1),
+                TopicSetup.defaults(),
                 new Chunking(
                         0,
                         ChunkerSettings.DEFAULT_OVERLAP_TOKENS,

@@ -9,8 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -36,19 +34,9 @@ public final class ChunkerService implements AutoCloseable {
     /** Creates missing topics if configured to, and starts the Streams app. */
     public static ChunkerService start(ChunkerConfig config, Map<String, String> kafka) {
         Properties properties = streamsProperties(config, kafka);
-        if (config.topics().create()) {
-            try (Admin admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    properties.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)))) {
-                List<String> created = Topics.ensure(
-                        admin,
-                        config.topics().partitions(),
-                        config.topics().replicationFactor(),
-                        Duration.ofSeconds(60));
-                if (!created.isEmpty()) {
-                    log.info("created topics={}", created);
-                }
-            }
+        List<String> created = config.topics().apply(kafka);
+        if (!created.isEmpty()) {
+            log.info("created topics={}", created);
         }
         OnnxModel model = config.model().model();
         Tokenizer tokenizer = model.loadTokenizer();

@@ -3,6 +3,7 @@ package io.ragstream.chunker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ragstream.config.TopicSetup;
 import io.ragstream.model.ChunkMessage;
 import io.ragstream.model.ChunkedDocument;
 import io.ragstream.model.DocumentDeletion;
@@ -67,10 +68,7 @@ class ChunkerServiceIT {
 
         ChunkerConfig defaults = ChunkerConfig.defaults();
         ChunkerConfig config = new ChunkerConfig(
-                kafka.uniqueName("chunker"),
-                new ChunkerConfig.TopicSetup(true, 3, (short) 1),
-                defaults.chunker(),
-                defaults.model());
+                kafka.uniqueName("chunker"), new TopicSetup(true, 3, (short) 1), defaults.chunker(), defaults.model());
         Map<String, String> streams = Map.of(
                 "bootstrap.servers", kafka.bootstrapServers(),
                 "state.dir", stateDir.toString(),

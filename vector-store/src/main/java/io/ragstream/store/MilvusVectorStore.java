@@ -24,6 +24,7 @@ import com.google.gson.JsonPrimitive;
 import io.milvus.common.clientenum.FunctionType;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.client.RetryConfig;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
@@ -33,6 +34,7 @@ import io.milvus.v2.service.collection.request.AddFieldReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
 import io.milvus.v2.service.collection.request.DropCollectionReq;
+import io.milvus.v2.service.collection.request.GetLoadStateReq;
 import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.collection.response.DescribeCollectionResp;
@@ -60,6 +62,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The vector store on a Milvus server: one Milvus collection per collection, the tenant as partition key, a COSINE index
@@ -106,7 +110,16 @@ public final class MilvusVectorStore implements VectorStore {
             INGESTED_AT);
 
     /** Milvus's error code for a collection (or alias) that does not exist. */
+    private static final Logger log = LoggerFactory.getLogger(MilvusVectorStore.class);
+
     private static final int COLLECTION_NOT_FOUND = 100;
+    /** The longest one RPC may take: a batch write takes well under a second; an outage shows within this. */
+    private static final Duration RPC_DEADLINE = Duration.ofSeconds(15);
+
+    private static final List<String> RETRYABLE_GRPC_STATUSES =
+            List.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "ABORTED");
+    /** How long the SDK itself retries a failing call before the store reports it unavailable. */
+    private static final Duration SDK_RETRY_BUDGET = Duration.ofSeconds(5);
     /** Milvus answers at most this many rows per query; a document of more chunks is read in part. */
     private static final int MAX_CHUNKS_PER_DOCUMENT = 16_384;
 
@@ -138,11 +151,22 @@ public final class MilvusVectorStore implements VectorStore {
 
     /** Connects to the Milvus at {@code uri}, giving up after {@code connectTimeout}; the store owns the connection. */
     public static MilvusVectorStore connect(String uri, Optional<String> token, Duration connectTimeout) {
-        ConnectConfig.ConnectConfigBuilder config =
-                ConnectConfig.builder().uri(uri).connectTimeoutMs(connectTimeout.toMillis());
+        ConnectConfig.ConnectConfigBuilder config = ConnectConfig.builder()
+                .uri(uri)
+                .connectTimeoutMs(connectTimeout.toMillis())
+                .rpcDeadlineMs(RPC_DEADLINE.toMillis());
         token.ifPresent(config::token);
         try {
-            return new MilvusVectorStore(new MilvusClientV2(config.build()), uri, true);
+            MilvusClientV2 client = new MilvusClientV2(config.build());
+            // The SDK would retry an unreachable server for minutes inside one call; fail within seconds instead, so
+            // callers see StoreUnavailableException and can pause and back off (the embedder keeps its partitions).
+            client.retryConfig(RetryConfig.builder()
+                    .maxRetryTimes(3)
+                    .initialBackOffMs(100)
+                    .maxBackOffMs(1_000)
+                    .maxRetryTimeoutMs(SDK_RETRY_BUDGET.toMillis())
+                    .build());
+            return new MilvusVectorStore(client, uri, true);
         } catch (MilvusClientException e) {
             if (e.getErrorCode() == ErrorCode.INVALID_PARAMS) {
                 throw new IllegalArgumentException("Milvus URI " + uri + " is not valid: " + e.getMessage(), e);
@@ -257,7 +281,7 @@ public final class MilvusVectorStore implements VectorStore {
         CollectionSpecs.requireDimension(collection, target.spec(), "the query vector", request.vector());
         String filter = MilvusFilters.of(request.filter());
         ConsistencyLevel consistency = request.readYourWrites() ? ConsistencyLevel.STRONG : ConsistencyLevel.BOUNDED;
-        SearchResp response = call("search", collection, () -> switch (request.mode()) {
+        SearchResp response = read("search", collection, () -> switch (request.mode()) {
             case DENSE ->
                 client.search(SearchReq.builder()
                         .collectionName(collection)
@@ -308,7 +332,7 @@ public final class MilvusVectorStore implements VectorStore {
     @Override
     public List<ChunkRecord> chunksOf(String collection, String docId) {
         existing(collection);
-        return call("read", collection, () -> {
+        return read("read", collection, () -> {
             var result = client.query(QueryReq.builder()
                     .collectionName(collection)
                     .filter(ChunkFields.DOC_ID + " == " + MilvusFilters.quote(docId))
@@ -326,7 +350,7 @@ public final class MilvusVectorStore implements VectorStore {
     @Override
     public long count(String collection, SearchFilter filter) {
         existing(collection);
-        return call("count", collection, () -> {
+        return read("count", collection, () -> {
             var result = client.query(QueryReq.builder()
                     .collectionName(collection)
                     .filter(MilvusFilters.of(filter))
@@ -458,18 +482,41 @@ public final class MilvusVectorStore implements VectorStore {
     }
 
     /** Runs RPCs, telling failures that retrying may fix (the server is down or slow) from refusals. */
+    /**
+     * A read. A collection found released, as Milvus Lite leaves every collection after a restart, is loaded and the read
+     * tried once more; any other failure stands.
+     */
+    private <T> T read(String action, String collection, Supplier<T> rpcs) {
+        try {
+            return call(action, collection, rpcs);
+        } catch (IllegalStateException | StoreUnavailableException failure) {
+            String name = existing(collection).name();
+            boolean loaded = call(
+                    "check",
+                    name,
+                    () -> client.getLoadState(
+                            GetLoadStateReq.builder().collectionName(name).build()));
+            if (loaded) {
+                throw failure;
+            }
+            log.info("collection={} was released (a restarted server); loading it", name);
+            call("load", name, () -> {
+                client.loadCollection(LoadCollectionReq.builder()
+                        .collectionName(name)
+                        .sync(true)
+                        .timeout(LOAD_TIMEOUT.toMillis())
+                        .build());
+                return null;
+            });
+            return call(action, collection, rpcs);
+        }
+    }
+
     private <T> T call(String action, String collection, Supplier<T> rpcs) {
         try {
             return rpcs.get();
         } catch (MilvusClientException e) {
-            boolean retryable =
-                    switch (e.getErrorCode()) {
-                        case TIMEOUT -> true;
-                        // The SDK reports unretryable gRPC statuses (unimplemented, unauthenticated...) as RPC_ERROR
-                        // too.
-                        case RPC_ERROR -> !String.valueOf(e.getMessage()).contains("cannot be retried");
-                        default -> false;
-                    };
+            boolean retryable = e.getErrorCode() == ErrorCode.TIMEOUT || unavailable(e);
             if (retryable) {
                 throw new StoreUnavailableException(
                         "Milvus at " + uri + " did not answer " + action + " of collection " + collection + ": "
@@ -480,6 +527,16 @@ public final class MilvusVectorStore implements VectorStore {
                     "Milvus at " + uri + " refused " + action + " of collection " + collection + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * Whether the failure says the server could not be reached or did not answer in time, which retrying may fix. The
+     * SDK wraps gRPC's status in its message (and calls a deadline "an rpc error that cannot be retried"), so the status
+     * name decides, not the SDK's wording.
+     */
+    private static boolean unavailable(MilvusClientException e) {
+        String message = String.valueOf(e.getMessage());
+        return RETRYABLE_GRPC_STATUSES.stream().anyMatch(message::contains);
     }
 
     private static CreateCollectionReq.CollectionSchema schema(CollectionSpec spec) {

@@ -1,0 +1,68 @@
+package io.ragstream.embedder;
+
+import io.ragstream.config.TopicSetup;
+import io.ragstream.embedding.ModelConfig;
+import java.util.Optional;
+
+/**
+ * The embedder's settings. Every key can be set in a properties file or as {@code RAGSTREAM_<KEY>}; Kafka client settings
+ * go under {@code kafka.*} (or {@code KAFKA_*}) and pass through unchanged to the consumer and the producer.
+ *
+ * @param groupId the consumer group: embedder instances that share it share the partitions of {@code ragstream.chunks}
+ * @param collection the collection (or alias) chunks are written to; created on first start from the model's dimension
+ * @param httpPort where {@code /health/live}, {@code /health/ready} and {@code /metrics} are served; 0 picks a free port
+ */
+public record EmbedderConfig(
+        String groupId,
+        String collection,
+        int httpPort,
+        TopicSetup topics,
+        Batching embedder,
+        Store store,
+        ModelConfig model,
+        Endpoint endpoint) {
+
+    /**
+     * How chunks are gathered and embedded.
+     *
+     * @param batchSize chunks per batch: a batch is written and committed together
+     * @param lingerMs the longest a batch waits to fill up
+     * @param modelBatchSize texts per ONNX Runtime run within a batch
+     * @param cacheEntries vectors of recent chunk texts kept, so unchanged chunks of a new version are not re-embedded
+     */
+    public record Batching(
+            int batchSize,
+            long lingerMs,
+            int modelBatchSize,
+            long retryInitialMs,
+            long retryMaxMs,
+            long cacheEntries) {}
+
+    /**
+     * Where vectors go.
+     *
+     * @param kind {@code lucene} (embedded, on local disk) or {@code milvus}
+     * @param textAnalyzer {@code standard}, or {@code korean} for Korean text
+     */
+    public record Store(
+            String kind, String directory, String milvusUri, Optional<String> milvusToken, String textAnalyzer) {}
+
+    /**
+     * An OpenAI-compatible embeddings endpoint to use instead of the in-process model, when {@code baseUrl} is set.
+     *
+     * @param model the model name the endpoint knows
+     */
+    public record Endpoint(Optional<String> baseUrl, Optional<String> apiKey, String model) {}
+
+    public static EmbedderConfig defaults() {
+        return new EmbedderConfig(
+                "ragstream-embedder",
+                "ragstream_chunks",
+                8081,
+                TopicSetup.defaults(),
+                new Batching(64, 200, 8, 500, 30_000, 50_000),
+                new Store("lucene", ".ragstream/index", "http://localhost:19530", Optional.empty(), "standard"),
+                ModelConfig.defaults(),
+                new Endpoint(Optional.empty(), Optional.empty(), "text-embedding-3-small"));
+    }
+}

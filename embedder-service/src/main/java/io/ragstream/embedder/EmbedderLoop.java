@@ -1,0 +1,361 @@
+package io.ragstream.embedder;
+
+import io.ragstream.embedding.EmbeddingUnavailableException;
+import io.ragstream.model.ChunkMessage;
+import io.ragstream.model.DeadLetter;
+import io.ragstream.model.DocumentDeletion;
+import io.ragstream.model.DocumentStatus;
+import io.ragstream.model.Topics;
+import io.ragstream.model.json.ChunkMessageSerde;
+import io.ragstream.model.json.DocumentStatusSerde;
+import io.ragstream.store.StoreUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedder's consumer loop. Gathers micro-batches of {@code ragstream.chunks} records ({@code batchChunks} chunks or
+ * {@code linger}, whichever comes first), has {@link BatchIndexer} apply them, and commits their offsets only after the
+ * store acknowledged every write. While the store or the embedding endpoint is down it pauses its partitions, keeps
+ * polling so it stays in the group, and retries with exponential backoff and jitter: nothing is skipped. Records that no
+ * retry can fix go to {@code ragstream.chunks.dlq} with the reason.
+ */
+public final class EmbedderLoop implements Runnable {
+
+    static final String STAGE = "embedder";
+    private static final Logger log = LoggerFactory.getLogger(EmbedderLoop.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    /** How batches are gathered and outages ridden out. */
+    public record Settings(int batchChunks, Duration linger, Duration retryInitial, Duration retryMax) {}
+
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> producer;
+    private final BatchIndexer indexer;
+    private final Settings settings;
+    private final EmbedderMetrics metrics;
+    private final ChunkMessageSerde messages = new ChunkMessageSerde();
+    private final DocumentStatusSerde statuses = new DocumentStatusSerde();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Set<TopicPartition> revoked = new HashSet<>();
+    private volatile boolean healthy = true;
+
+    public EmbedderLoop(
+            Consumer<String, byte[]> consumer,
+            Producer<String, byte[]> producer,
+            BatchIndexer indexer,
+            Settings settings,
+            EmbedderMetrics metrics) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.indexer = indexer;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    /** One record as read, decoded or not. */
+    private record Pending(
+            ConsumerRecord<String, byte[]> record, Optional<ChunkMessage> message, Optional<RuntimeException> poison) {
+        int chunks() {
+            return message.map(m -> m instanceof io.ragstream.model.ChunkedDocument d
+                            ? Math.max(1, d.chunks().size())
+                            : 1)
+                    .orElse(1);
+        }
+    }
+
+    @Override
+    public void run() {
+        consumer.subscribe(List.of(Topics.CHUNKS), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                revoked.addAll(partitions);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                log.info("assigned partitions={}", partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                revoked.addAll(partitions);
+            }
+        });
+        try {
+            while (running.get()) {
+                List<Pending> batch = gather();
+                if (!batch.isEmpty()) {
+                    process(batch);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } finally {
+            // Whatever was read but not committed is read again by whoever owns the partition next.
+            consumer.close(Duration.ofSeconds(10));
+            log.info("embedder loop stopped");
+        }
+    }
+
+    /** Stops the loop after the batch in hand; offsets not yet committed are left uncommitted. */
+    public void stop() {
+        running.set(false);
+        try {
+            consumer.wakeup();
+        } catch (IllegalStateException alreadyClosed) {
+            // the loop has ended already and closed its consumer
+        }
+    }
+
+    /** False while the store or the endpoint is failing and the loop is waiting to retry. */
+    public boolean healthy() {
+        return healthy;
+    }
+
+    private List<Pending> gather() {
+        List<Pending> batch = new ArrayList<>();
+        int chunks = 0;
+        long deadline = Long.MAX_VALUE;
+        while (running.get()) {
+            var records = consumer.poll(POLL);
+            if (!revoked.isEmpty()) {
+                rewind(batch);
+                batch.clear();
+                chunks = 0;
+                deadline = Long.MAX_VALUE;
+                revoked.clear();
+            }
+            for (ConsumerRecord<String, byte[]> record : records) {
+                Pending pending = decode(record);
+                batch.add(pending);
+                chunks += pending.chunks();
+                deadline =
+                        Math.min(deadline, System.nanoTime() + settings.linger().toNanos());
+            }
+            if (chunks >= settings.batchChunks() || (!batch.isEmpty() && System.nanoTime() >= deadline)) {
+                return batch;
+            }
+            if (batch.isEmpty()) {
+                return batch; // let run() look at the running flag between idle polls
+            }
+        }
+        return List.of();
+    }
+
+    private Pending decode(ConsumerRecord<String, byte[]> record) {
+        try {
+            if (record.value() == null) {
+                throw new IllegalArgumentException("record has no value; a deletion on " + Topics.CHUNKS
+                        + " is an \"op\":\"delete\" message, not a tombstone");
+            }
+            ChunkMessage message = messages.deserialize(record.topic(), record.value());
+            if (record.key() == null || !record.key().equals(message.docId())) {
+                throw new IllegalArgumentException("record key '" + record.key() + "' is not the message's docId '"
+                        + message.docId() + "'; key every record by its docId");
+            }
+            return new Pending(record, Optional.of(message), Optional.empty());
+        } catch (RuntimeException e) {
+            return new Pending(record, Optional.empty(), Optional.of(e));
+        }
+    }
+
+    private void process(List<Pending> batch) {
+        long start = System.nanoTime();
+        List<Pending> good = batch.stream().filter(p -> p.message().isPresent()).toList();
+        Optional<List<BatchIndexer.Outcome>> outcomes = indexWithRetry(good);
+        if (outcomes.isEmpty()) {
+            // Partitions were revoked, or the loop is stopping: nothing is committed, and what is still ours is read
+            // again.
+            rewind(batch);
+            revoked.clear();
+            return;
+        }
+        for (Pending pending : batch) {
+            pending.poison().ifPresent(error -> deadLetter(pending.record(), error));
+        }
+        int chunks = 0;
+        for (BatchIndexer.Outcome outcome : outcomes.get()) {
+            outcome.rejections().forEach(r -> deadLetter(good.get(r.index()).record(), r.reason()));
+            outcome.statuses().forEach(this::publishStatus);
+            chunks += outcome.chunksWritten();
+            metrics.recordBatch(outcome);
+        }
+        producer.flush(); // dead letters and statuses are written before the offsets move past their records
+        commit(batch);
+        metrics.batchSeconds(System.nanoTime() - start, chunks);
+        log.debug("indexed records={} chunks={} ms={}", batch.size(), chunks, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Indexes the batch, waiting out outages; a batch the store refuses for another reason is indexed one message at a
+     * time so the refused message alone becomes a dead letter. Empty when the batch was abandoned.
+     */
+    private Optional<List<BatchIndexer.Outcome>> indexWithRetry(List<Pending> batch) {
+        List<ChunkMessage> all =
+                batch.stream().map(p -> p.message().orElseThrow()).toList();
+        try {
+            return retrying(() -> indexer.index(all)).map(List::of);
+        } catch (RuntimeException refused) {
+            if (batch.size() == 1) {
+                // The store refuses this version itself: its older chunks must not stay either.
+                String docId = all.getFirst().docId();
+                Optional<BatchIndexer.Outcome> removed =
+                        retrying(() -> indexer.index(List.of(new DocumentDeletion(docId, Instant.now()))));
+                if (removed.isEmpty()) {
+                    return Optional.empty();
+                }
+                return Optional.of(List.of(new BatchIndexer.Outcome(
+                        List.of(DocumentStatus.failed(docId, Optional.empty(), refused.getMessage())),
+                        List.of(new BatchIndexer.Rejection(0, refused)),
+                        0,
+                        0,
+                        0)));
+            }
+            log.warn("batch of {} refused ({}); indexing its messages one by one", batch.size(), refused.toString());
+            List<BatchIndexer.Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                Optional<List<BatchIndexer.Outcome>> one = indexWithRetry(List.of(batch.get(i)));
+                if (one.isEmpty()) {
+                    return Optional.empty();
+                }
+                int position = i;
+                BatchIndexer.Outcome outcome = one.get().getFirst();
+                outcomes.add(new BatchIndexer.Outcome(
+                        outcome.statuses(),
+                        outcome.rejections().stream()
+                                .map(r -> new BatchIndexer.Rejection(position, r.reason()))
+                                .toList(),
+                        outcome.chunksWritten(),
+                        outcome.embedNanos(),
+                        outcome.writeNanos()));
+            }
+            return Optional.of(outcomes);
+        }
+    }
+
+    private Optional<BatchIndexer.Outcome> retrying(java.util.function.Supplier<BatchIndexer.Outcome> attempt) {
+        Duration backoff = settings.retryInitial();
+        int failures = 0;
+        while (running.get()) {
+            try {
+                BatchIndexer.Outcome outcome = attempt.get();
+                if (failures > 0) {
+                    log.info("store and model answer again after {} failed attempts; resuming", failures);
+                    consumer.resume(consumer.paused());
+                    healthy = true;
+                }
+                return Optional.of(outcome);
+            } catch (StoreUnavailableException | EmbeddingUnavailableException e) {
+                failures++;
+                healthy = false;
+                metrics.retry();
+                long wait = jittered(backoff);
+                log.warn("attempt={} failed, retrying in {} ms: {}", failures, wait, e.getMessage());
+                consumer.pause(consumer.assignment());
+                if (!waitPolling(wait)) {
+                    consumer.resume(consumer.paused());
+                    return Optional.empty();
+                }
+                backoff = backoff.multipliedBy(2).compareTo(settings.retryMax()) > 0
+                        ? settings.retryMax()
+                        : backoff.multipliedBy(2);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Waits while polling the paused consumer, so the group does not consider it dead; false when the batch is lost. */
+    private boolean waitPolling(long millis) {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (running.get() && System.nanoTime() < until) {
+            consumer.poll(
+                    Duration.ofMillis(Math.max(1, Math.min(POLL.toMillis(), (until - System.nanoTime()) / 1_000_000))));
+            if (!revoked.isEmpty()) {
+                log.info("partitions {} revoked while waiting; the batch in hand is left to their next owner", revoked);
+                return false;
+            }
+        }
+        return running.get();
+    }
+
+    private static long jittered(Duration backoff) {
+        long millis = backoff.toMillis();
+        return millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1);
+    }
+
+    /** Moves every partition of an abandoned batch that is still ours back to its first record in the batch. */
+    private void rewind(List<Pending> batch) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (Pending pending : batch) {
+            TopicPartition partition = new TopicPartition(
+                    pending.record().topic(), pending.record().partition());
+            first.merge(partition, pending.record().offset(), Math::min);
+        }
+        first.forEach((partition, offset) -> {
+            if (consumer.assignment().contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+        consumer.resume(consumer.paused());
+    }
+
+    private void commit(List<Pending> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Pending pending : batch) {
+            ConsumerRecord<String, byte[]> record = pending.record();
+            offsets.merge(
+                    new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        consumer.commitSync(offsets);
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {
+        RecordHeaders headers = new RecordHeaders();
+        DeadLetter.of(STAGE, error, record.topic(), record.partition(), record.offset())
+                .writeTo(headers);
+        producer.send(new ProducerRecord<>(Topics.CHUNKS_DLQ, null, record.key(), record.value(), headers));
+        metrics.deadLetter();
+        log.warn(
+                "dead-letter docId={} partition={} offset={} reason={}",
+                record.key(),
+                record.partition(),
+                record.offset(),
+                error.getMessage());
+    }
+
+    private void publishStatus(DocumentStatus status) {
+        producer.send(new ProducerRecord<>(Topics.STATUS, status.docId(), statuses.serialize(Topics.STATUS, status)));
+        if (status.stage() == DocumentStatus.Stage.INDEXED) {
+            log.info(
+                    "indexed docId={} version={} chunks={}",
+                    status.docId(),
+                    status.version().orElse(""),
+                    status.chunkCount().orElse(0));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.ragstream.embedder;
+
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ragstream.embedding.Embedder;
+import io.ragstream.embedding.EmbedderOptions;
+import io.ragstream.embedding.OpenAiEmbedder;
+import io.ragstream.model.Topics;
+import io.ragstream.store.CollectionSpec;
+import io.ragstream.store.LuceneVectorStore;
+import io.ragstream.store.MilvusVectorStore;
+import io.ragstream.store.VectorStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running embedder: model, store, consumer loop and the health and metrics endpoints, wired from the configuration. */
+public final class EmbedderService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbedderService.class);
+
+    private final CachingEmbedder embedder;
+    private final VectorStore store;
+    private final KafkaProducer<String, byte[]> producer;
+    private final EmbedderLoop loop;
+    private final Thread loopThread;
+    private final KafkaClientMetrics consumerMetrics;
+    private final Javalin http;
+
+    private EmbedderService(
+            CachingEmbedder embedder,
+            VectorStore store,
+            KafkaProducer<String, byte[]> producer,
+            EmbedderLoop loop,
+            Thread loopThread,
+            KafkaClientMetrics consumerMetrics,
+            Javalin http) {
+        this.embedder = embedder;
+        this.store = store;
+        this.producer = producer;
+        this.loop = loop;
+        this.loopThread = loopThread;
+        this.consumerMetrics = consumerMetrics;
+        this.http = http;
+    }
+
+    /** Starts the service on the store and the model (or endpoint) the configuration names. */
+    public static EmbedderService start(EmbedderConfig config, Map<String, String> kafka) {
+        return start(config, kafka, openStore(config.store()), openEmbedder(config));
+    }
+
+    /** Starts the service on the given store and embedder, which it then owns and closes. */
+    public static EmbedderService start(
+            EmbedderConfig config, Map<String, String> kafka, VectorStore store, Embedder model) {
+        List<String> created = config.topics().apply(kafka);
+        if (!created.isEmpty()) {
+            log.info("created topics={}", created);
+        }
+        CachingEmbedder embedder = new CachingEmbedder(model, config.embedder().cacheEntries());
+        // Refuses, with a clear error, a collection made for another model or dimension.
+        store.ensureCollection(
+                config.collection(),
+                new CollectionSpec(
+                        embedder.modelId(), embedder.dimension(), config.store().textAnalyzer()));
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                consumerConfig(config, kafka), new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
+        KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+        EmbedderConfig.Batching batching = config.embedder();
+        EmbedderLoop loop = new EmbedderLoop(
+                consumer,
+                producer,
+                new BatchIndexer(embedder, store, config.collection(), Clock.systemUTC()),
+                new EmbedderLoop.Settings(
+                        batching.batchSize(),
+                        Duration.ofMillis(batching.lingerMs()),
+                        Duration.ofMillis(batching.retryInitialMs()),
+                        Duration.ofMillis(batching.retryMaxMs())),
+                new EmbedderMetrics(registry, embedder));
+        Thread loopThread = Thread.ofPlatform().name("embedder-loop").start(loop);
+
+        Javalin http = Javalin.create(server -> {
+                    server.concurrency.useVirtualThreads = true;
+                    server.startup.showJavalinBanner = false;
+                    server.routes.get("/health/live", ctx -> ctx.status(loopThread.isAlive() ? 200 : 503)
+                            .result(loopThread.isAlive() ? "live" : "the consumer loop has stopped"));
+                    server.routes.get("/health/ready", ctx -> {
+                        boolean ready = loopThread.isAlive() && loop.healthy();
+                        ctx.status(ready ? 200 : 503)
+                                .result(ready ? "ready" : "the store or the embedding endpoint is not answering");
+                    });
+                    server.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
+                            .result(registry.scrape()));
+                })
+                .start(config.httpPort());
+        log.info(
+                "embedder started model={} dimension={} collection={} http={}",
+                embedder.modelId(),
+                embedder.dimension(),
+                config.collection(),
+                http.port());
+        return new EmbedderService(embedder, store, producer, loop, loopThread, consumerMetrics, http);
+    }
+
+    /** The port of the health and metrics endpoints. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** Whether the consumer loop is running. */
+    public boolean alive() {
+        return loopThread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        loop.stop();
+        try {
+            loopThread.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        http.stop();
+        consumerMetrics.close();
+        producer.close(Duration.ofSeconds(10));
+        store.close();
+        embedder.close();
+    }
+
+    static VectorStore openStore(EmbedderConfig.Store store) {
+        return switch (store.kind()) {
+            case "lucene" -> new LuceneVectorStore(Path.of(store.directory()));
+            case "milvus" -> MilvusVectorStore.connect(store.milvusUri(), store.milvusToken());
+            default ->
+                throw new IllegalArgumentException(
+                        "store.kind is '" + store.kind() + "'; choose lucene (embedded) or milvus");
+        };
+    }
+
+    static Embedder openEmbedder(EmbedderConfig config) {
+        EmbedderConfig.Endpoint endpoint = config.endpoint();
+        if (endpoint.baseUrl().isPresent()) {
+            return new OpenAiEmbedder(OpenAiEmbedder.Settings.of(
+                            URI.create(endpoint.baseUrl().get()), endpoint.model(), endpoint.apiKey())
+                    .withPrefixes(config.model().queryPrefix(), config.model().passagePrefix()));
+        }
+        return config.model()
+                .model()
+                .loadEmbedder(EmbedderOptions.defaults()
+                        .withBatchSize(config.embedder().modelBatchSize()));
+    }
+
+    private static Map<String, Object> consumerConfig(EmbedderConfig config, Map<String, String> kafka) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MESSAGE_BYTES);
+        // One poll brings at most a batch: a batch is embedder.batch-size chunks, and every record has at least one.
+        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.embedder().batchSize());
+        settings.putAll(only(kafka, ConsumerConfig.configNames()));
+        // Offsets are committed by the loop after the store acknowledged the writes, never by a timer.
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return settings;
+    }
+
+    private static Map<String, Object> producerConfig(Map<String, String> kafka) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
+        settings.putAll(only(kafka, ProducerConfig.configNames()));
+        return settings;
+    }
+
+    private static Map<String, String> only(Map<String, String> kafka, java.util.Set<String> known) {
+        Map<String, String> result = new HashMap<>();
+        kafka.forEach((key, value) -> {
+            if (known.contains(key)) {
+                result.put(key, value);
+            }
+        });
+        return result;
+    }
+}

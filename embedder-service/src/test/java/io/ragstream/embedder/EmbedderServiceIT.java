@@ -1,0 +1,453 @@
+package io.ragstream.embedder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ragstream.config.TopicSetup;
+import io.ragstream.embedding.Embedder;
+import io.ragstream.embedding.EmbedderOptions;
+import io.ragstream.embedding.InputKind;
+import io.ragstream.embedding.OnnxModel;
+import io.ragstream.model.ChunkMessage;
+import io.ragstream.model.DeadLetter;
+import io.ragstream.model.Topics;
+import io.ragstream.model.json.ChunkMessageSerde;
+import io.ragstream.store.ChunkRecord;
+import io.ragstream.store.CollectionSpec;
+import io.ragstream.store.EmbeddedChunk;
+import io.ragstream.store.LuceneVectorStore;
+import io.ragstream.store.MilvusVectorStore;
+import io.ragstream.store.SearchFilter;
+import io.ragstream.store.SearchHit;
+import io.ragstream.store.SearchRequest;
+import io.ragstream.store.VectorStore;
+import io.ragstream.testkit.KafkaFixture;
+import io.ragstream.testkit.MilvusFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedder on a real broker, into the embedded Lucene store and a real Milvus server. */
+class EmbedderServiceIT {
+
+    @RegisterExtension
+    static final KafkaFixture kafka = new KafkaFixture();
+
+    @RegisterExtension
+    static final MilvusFixture milvus = new MilvusFixture();
+
+    private static final int PARTITIONS = 3;
+    private static Embedder model;
+
+    @TempDir
+    Path luceneDir;
+
+    @BeforeAll
+    static void createTopicsAndLoadModel() {
+        new TopicSetup(true, PARTITIONS, (short) 1).apply(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+        model = OnnxModel.bgeSmallEnV15Quantized().loadEmbedder(EmbedderOptions.defaults());
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.close();
+    }
+
+    @Test
+    void luceneStoreHoldsExactlyTheLatestChunksOf500DocumentsWithUpdatesAndDeletes() throws Exception {
+        Traffic traffic = Traffic.mixed(11, 500, "lucene");
+        EmbedderConfig config = config(kafka.uniqueName("embedder"), "chunks");
+
+        try (EmbedderService service = start(config, new LuceneVectorStore(luceneDir))) {
+            publish(traffic.messages);
+            awaitCaughtUp(config.groupId());
+        }
+
+        try (VectorStore store = new LuceneVectorStore(luceneDir)) {
+            assertExactly(store, config.collection(), traffic);
+        }
+    }
+
+    @Test
+    void milvusHoldsExactlyTheLatestChunksOf500DocumentsWithUpdatesAndDeletes() throws Exception {
+        Traffic traffic = Traffic.mixed(12, 500, "milvus");
+        EmbedderConfig config = config(kafka.uniqueName("embedder"), milvus.uniqueCollection("chunks"));
+
+        try (EmbedderService service = start(config, MilvusVectorStore.connect(milvus.uri(), Optional.empty()))) {
+            publish(traffic.messages);
+            awaitCaughtUp(config.groupId());
+        }
+
+        try (VectorStore store = MilvusVectorStore.connect(milvus.uri(), Optional.empty())) {
+            assertExactly(store, config.collection(), traffic);
+            List<SearchHit> hits = store.search(
+                    config.collection(),
+                    SearchRequest.dense(
+                            model.embedQuery(
+                                    traffic.messages.getFirst() instanceof io.ragstream.model.ChunkedDocument d
+                                            ? d.chunks().getFirst().text()
+                                            : "kafka"),
+                            3,
+                            SearchFilter.tenant("acme")));
+            assertThat(hits).isNotEmpty();
+        }
+    }
+
+    @Test
+    void crashAtAnyPointOfABatchLosesNothingAndDuplicatesNothing() throws Exception {
+        // Crash while embedding, during the store write, and after the writes but before the offsets are committed.
+        String[] points = {"embed", "upsert", "delete"};
+        for (int round = 0; round < points.length; round++) {
+            Traffic traffic = Traffic.mixed(20 + round, 150, "crash" + round);
+            EmbedderConfig config = config(kafka.uniqueName("embedder"), "chunks");
+            Path dir = luceneDir.resolve("round" + round);
+            Crash crash = new Crash(points[round], 3);
+
+            try (EmbedderService crashed =
+                    start(config, crash.store(new LuceneVectorStore(dir)), crash.embedder(model))) {
+                publish(traffic.messages);
+                // The crash kills the loop thread on purpose: Awaitility must not report it as a failure.
+                await().dontCatchUncaughtExceptions()
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> !crashed.alive());
+            }
+            assertThat(crash.crashed())
+                    .as("the %s crash happened", points[round])
+                    .isTrue();
+
+            try (EmbedderService restarted = start(config, new LuceneVectorStore(dir))) {
+                awaitCaughtUp(config.groupId());
+            }
+            try (VectorStore store = new LuceneVectorStore(dir)) {
+                assertExactly(store, config.collection(), traffic);
+            }
+        }
+    }
+
+    @Test
+    void milvusOutageIsRiddenOutAndNothingIsLost() throws Exception {
+        Traffic traffic = Traffic.mixed(31, 200, "outage");
+        int half = traffic.messages.size() / 2;
+        EmbedderConfig config = config(kafka.uniqueName("embedder"), milvus.uniqueCollection("chunks"));
+        HttpClient http = HttpClient.newHttpClient();
+
+        try (EmbedderService service = start(config, MilvusVectorStore.connect(milvus.uri(), Optional.empty()))) {
+            publish(traffic.messages.subList(0, half));
+            awaitCaughtUp(config.groupId());
+
+            milvus.stopServer();
+            publish(traffic.messages.subList(half, traffic.messages.size()));
+            await("readiness reports the outage")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> get(http, service, "/health/ready").statusCode() == 503);
+            assertThat(get(http, service, "/health/live").statusCode()).isEqualTo(200);
+            milvus.startServer();
+
+            awaitCaughtUp(config.groupId());
+            assertThat(get(http, service, "/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get(http, service, "/metrics").body())
+                    .contains("ragstream_chunks_embedded_total")
+                    .containsPattern("ragstream_embedder_retries_total(\\{[^}]*})? [1-9]");
+        }
+        try (VectorStore store = MilvusVectorStore.connect(milvus.uri(), Optional.empty())) {
+            assertExactly(store, config.collection(), traffic);
+        }
+    }
+
+    @Test
+    void poisonRecordGoesToTheDeadLetterTopicAndTheRecordsBehindItAreIndexed() throws Exception {
+        Traffic traffic = Traffic.mixed(41, 30, "poison");
+        EmbedderConfig config = config(kafka.uniqueName("embedder"), "chunks");
+        byte[] poison = "{\"op\":\"upsert\",\"docId\":".getBytes(StandardCharsets.UTF_8);
+
+        try (EmbedderService service = start(config, new LuceneVectorStore(luceneDir))) {
+            try (var producer =
+                    new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), new ByteArraySerializer())) {
+                producer.send(new ProducerRecord<>(Topics.CHUNKS, "poison:1", poison))
+                        .get();
+            }
+            publish(traffic.messages);
+            awaitCaughtUp(config.groupId());
+        }
+
+        try (VectorStore store = new LuceneVectorStore(luceneDir)) {
+            assertExactly(store, config.collection(), traffic);
+        }
+        try (var dlq = new KafkaConsumer<>(
+                kafka.consumerConfig(kafka.uniqueName("dlq")), new StringDeserializer(), new ByteArrayDeserializer())) {
+            dlq.subscribe(List.of(Topics.CHUNKS_DLQ));
+            var dead = new java.util.ArrayList<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                return dead.stream().anyMatch(r -> "poison:1".equals(r.key()));
+            });
+            var record = dead.stream()
+                    .filter(r -> "poison:1".equals(r.key()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(record.value()).isEqualTo(poison);
+            DeadLetter reason = DeadLetter.readFrom(record.headers()).orElseThrow();
+            assertThat(reason.stage()).isEqualTo("embedder");
+            assertThat(reason.sourceTopic()).isEqualTo(Topics.CHUNKS);
+            assertThat(reason.errorMessage()).contains("ChunkMessage");
+        }
+    }
+
+    private EmbedderConfig config(String groupId, String collection) throws Exception {
+        startAtEnd(groupId);
+        EmbedderConfig defaults = EmbedderConfig.defaults();
+        return new EmbedderConfig(
+                groupId,
+                collection,
+                0,
+                new TopicSetup(false, PARTITIONS, (short) 1),
+                new EmbedderConfig.Batching(32, 100, 8, 100, 1_000, 10_000),
+                defaults.store(),
+                defaults.model(),
+                defaults.endpoint());
+    }
+
+    private static EmbedderService start(EmbedderConfig config, VectorStore store) {
+        return start(config, store, model);
+    }
+
+    private static EmbedderService start(EmbedderConfig config, VectorStore store, Embedder embedder) {
+        return EmbedderService.start(
+                config, Map.of("bootstrap.servers", kafka.bootstrapServers()), store, new Unclosable(embedder));
+    }
+
+    /** Commits the group at the end of the topic, so it reads only what the test publishes next. */
+    private static void startAtEnd(String groupId) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        endOffsets().forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
+        kafka.admin().alterConsumerGroupOffsets(groupId, offsets).all().get(30, TimeUnit.SECONDS);
+    }
+
+    private static Map<TopicPartition, Long> endOffsets() throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            request.put(new TopicPartition(Topics.CHUNKS, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        for (var entry : kafka.admin().listOffsets(request).all().get().entrySet()) {
+            ListOffsetsResult.ListOffsetsResultInfo info = entry.getValue();
+            ends.put(entry.getKey(), info.offset());
+        }
+        return ends;
+    }
+
+    /** Waits until the group has committed every record on the topic: all of it is in the store. */
+    private static void awaitCaughtUp(String groupId) {
+        await("embedder group " + groupId + " committed everything")
+                .atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    Map<TopicPartition, Long> ends = endOffsets();
+                    var committed = kafka.admin()
+                            .listConsumerGroupOffsets(groupId)
+                            .partitionsToOffsetAndMetadata()
+                            .get();
+                    return ends.entrySet().stream()
+                            .allMatch(end -> committed.get(end.getKey()) != null
+                                    && committed.get(end.getKey()).offset() >= end.getValue());
+                });
+    }
+
+    private static void publish(List<ChunkMessage> messages) {
+        try (var producer =
+                new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), new ChunkMessageSerde())) {
+            messages.forEach(m -> producer.send(new ProducerRecord<>(Topics.CHUNKS, m.docId(), m)));
+        }
+    }
+
+    private static void assertExactly(VectorStore store, String collection, Traffic traffic) {
+        long total = 0;
+        for (var entry : traffic.expected.entrySet()) {
+            assertThat(store.chunksOf(collection, entry.getKey()))
+                    .as("chunks of %s", entry.getKey())
+                    .extracting(ChunkRecord::chunkId)
+                    .containsExactlyElementsOf(entry.getValue());
+            total += entry.getValue().size();
+        }
+        SearchFilter ours = SearchFilter.tenant("acme").withDocIds(traffic.expected.keySet());
+        assertThat(store.count(collection, ours))
+                .as("no duplicates, nothing extra")
+                .isEqualTo(total);
+    }
+
+    private static HttpResponse<String> get(HttpClient http, EmbedderService service, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Lets each service close "its" embedder while the test keeps the one model loaded. */
+    private record Unclosable(Embedder delegate) implements Embedder {
+        @Override
+        public String modelId() {
+            return delegate.modelId();
+        }
+
+        @Override
+        public int dimension() {
+            return delegate.dimension();
+        }
+
+        @Override
+        public List<float[]> embed(List<String> texts, InputKind kind) {
+            return delegate.embed(texts, kind);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** A simulated process death: an Error, which the service must not catch, thrown at the chosen point. */
+    static final class SimulatedCrash extends Error {
+        SimulatedCrash(String point) {
+            super("simulated crash at " + point);
+        }
+    }
+
+    /** Wraps the real store and model and kills the loop at the n-th call of one kind. */
+    private static final class Crash {
+        private final String point;
+        private final int at;
+        private final AtomicInteger calls = new AtomicInteger();
+        private volatile boolean crashed;
+
+        Crash(String point, int at) {
+            this.point = point;
+            this.at = at;
+        }
+
+        boolean crashed() {
+            return crashed;
+        }
+
+        private void maybeCrash(String call) {
+            if (call.equals(point) && calls.incrementAndGet() == at) {
+                crashed = true;
+                throw new SimulatedCrash(point);
+            }
+        }
+
+        Embedder embedder(Embedder real) {
+            return new Embedder() {
+                @Override
+                public String modelId() {
+                    return real.modelId();
+                }
+
+                @Override
+                public int dimension() {
+                    return real.dimension();
+                }
+
+                @Override
+                public List<float[]> embed(List<String> texts, InputKind kind) {
+                    maybeCrash("embed");
+                    return real.embed(texts, kind);
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+
+        VectorStore store(VectorStore real) {
+            return new VectorStore() {
+                @Override
+                public void ensureCollection(String collection, CollectionSpec spec) {
+                    real.ensureCollection(collection, spec);
+                }
+
+                @Override
+                public Optional<CollectionSpec> describe(String collection) {
+                    return real.describe(collection);
+                }
+
+                @Override
+                public void upsert(String collection, List<EmbeddedChunk> chunks) {
+                    maybeCrash("upsert");
+                    real.upsert(collection, chunks);
+                }
+
+                @Override
+                public void deleteDocument(String collection, String docId) {
+                    real.deleteDocument(collection, docId);
+                    maybeCrash("delete");
+                }
+
+                @Override
+                public void deleteOtherVersions(String collection, String docId, String keepVersion) {
+                    real.deleteOtherVersions(collection, docId, keepVersion);
+                    maybeCrash("delete");
+                }
+
+                @Override
+                public List<SearchHit> search(String collection, SearchRequest request) {
+                    return real.search(collection, request);
+                }
+
+                @Override
+                public List<ChunkRecord> chunksOf(String collection, String docId) {
+                    return real.chunksOf(collection, docId);
+                }
+
+                @Override
+                public long count(String collection, SearchFilter filter) {
+                    return real.count(collection, filter);
+                }
+
+                @Override
+                public boolean supportsHybrid() {
+                    return real.supportsHybrid();
+                }
+
+                @Override
+                public void pointAlias(String alias, String collection) {
+                    real.pointAlias(alias, collection);
+                }
+
+                @Override
+                public void dropCollection(String collection) {
+                    real.dropCollection(collection);
+                }
+
+                @Override
+                public void close() {
+                    real.close();
+                }
+            };
+        }
+    }
+}

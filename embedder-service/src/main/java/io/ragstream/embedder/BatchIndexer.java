@@ -10,18 +10,21 @@ import io.ragstream.model.DocumentDeletion;
 import io.ragstream.model.DocumentStatus;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.EmbeddedChunk;
+import io.ragstream.store.StoreChanges;
 import io.ragstream.store.VectorStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Applies a batch of {@code ragstream.chunks} messages to the store: embeds every new chunk in one call, writes them in
- * one upsert, then removes each document's chunks of other versions, or all of a deleted document's. Writes are keyed by
+ * Applies a batch of {@code ragstream.chunks} messages to the store: embeds every new chunk in one call, then writes the
+ * new chunks and removes each document's chunks of other versions (or all of a deleted document's) in one store call. Writes are keyed by
  * chunk id, so applying a batch again after a crash changes nothing. No Kafka here.
  */
 public final class BatchIndexer {
@@ -63,22 +66,20 @@ public final class BatchIndexer {
 
         long embedStart = System.nanoTime();
         List<EmbeddedChunk> writes = embed(messages, live, rejections);
-        long writeStart = System.nanoTime();
-        if (!writes.isEmpty()) {
-            store.upsert(collection, writes);
-        }
+        Map<String, String> keepOnlyVersion = new LinkedHashMap<>();
+        Set<String> deleted = new LinkedHashSet<>();
         List<DocumentStatus> statuses = new ArrayList<>();
         for (int i : live) {
             switch (messages.get(i)) {
                 case ChunkedDocument document -> {
-                    store.deleteOtherVersions(collection, document.docId(), document.version());
+                    keepOnlyVersion.put(document.docId(), document.version());
                     statuses.add(DocumentStatus.indexed(
                             document.docId(),
                             document.version(),
                             document.chunks().size()));
                 }
                 case DocumentDeletion deletion -> {
-                    store.deleteDocument(collection, deletion.docId());
+                    deleted.add(deletion.docId());
                     statuses.add(DocumentStatus.deleted(deletion.docId()));
                 }
             }
@@ -86,12 +87,15 @@ public final class BatchIndexer {
         for (Rejection rejection : rejections) {
             // The latest version cannot be indexed: none of the document's older chunks may stay either.
             ChunkMessage message = messages.get(rejection.index());
-            store.deleteDocument(collection, message.docId());
+            deleted.add(message.docId());
             Optional<String> version =
                     message instanceof ChunkedDocument d ? Optional.of(d.version()) : Optional.empty();
             statuses.add(DocumentStatus.failed(
                     message.docId(), version, rejection.reason().getMessage()));
         }
+        long writeStart = System.nanoTime();
+        // One durable write for the whole batch: new chunks first, then the versions and documents they replace.
+        store.apply(collection, new StoreChanges(writes, keepOnlyVersion, deleted));
         long end = System.nanoTime();
         return new Outcome(statuses, rejections, writes.size(), writeStart - embedStart, end - writeStart);
     }

@@ -402,6 +402,13 @@ class EmbedderServiceIT {
                 }
 
                 @Override
+                public void apply(String collection, io.ragstream.store.StoreChanges changes) {
+                    maybeCrash("upsert"); // before the batch's write
+                    real.apply(collection, changes);
+                    maybeCrash("delete"); // after the write, before the offsets are committed
+                }
+
+                @Override
                 public void deleteDocument(String collection, String docId) {
                     real.deleteDocument(collection, docId);
                     maybeCrash("delete");

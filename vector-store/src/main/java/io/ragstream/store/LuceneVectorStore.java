@@ -146,40 +146,47 @@ public final class LuceneVectorStore implements VectorStore {
 
     @Override
     public void upsert(String collection, List<EmbeddedChunk> chunks) {
-        withReadLock(() -> {
-            Index index = existing(collection);
-            // Build every document first, so a bad chunk refuses the whole batch before anything is written.
-            List<Document> documents = new ArrayList<>(chunks.size());
-            for (EmbeddedChunk chunk : chunks) {
-                CollectionSpecs.requireDimension(
-                        collection, index.spec(), "chunk " + chunk.chunk().chunkId(), chunk.vector());
-                documents.add(document(chunk, index.spec()));
-            }
-            index.write("upsert", writer -> {
-                for (Document document : documents) {
-                    writer.updateDocument(new Term(CHUNK_ID, document.get(CHUNK_ID)), document);
-                }
-            });
-            return null;
-        });
+        apply(collection, new StoreChanges(chunks, Map.of(), Set.of()));
     }
 
     @Override
     public void deleteDocument(String collection, String docId) {
-        withReadLock(() -> {
-            existing(collection).write("delete", writer -> writer.deleteDocuments(new Term(DOC_ID, docId)));
-            return null;
-        });
+        apply(collection, new StoreChanges(List.of(), Map.of(), Set.of(docId)));
     }
 
     @Override
     public void deleteOtherVersions(String collection, String docId, String keepVersion) {
-        Query otherVersions = new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(DOC_ID, docId)), Occur.FILTER)
-                .add(new TermQuery(new Term(VERSION, keepVersion)), Occur.MUST_NOT)
-                .build();
+        apply(collection, new StoreChanges(List.of(), Map.of(docId, keepVersion), Set.of()));
+    }
+
+    @Override
+    public void apply(String collection, StoreChanges changes) {
         withReadLock(() -> {
-            existing(collection).write("delete", writer -> writer.deleteDocuments(otherVersions));
+            Index index = existing(collection);
+            if (changes.isEmpty()) {
+                return null;
+            }
+            // Build every document first, so a bad chunk refuses the whole batch before anything is written.
+            List<Document> documents = new ArrayList<>(changes.upserts().size());
+            for (EmbeddedChunk chunk : changes.upserts()) {
+                CollectionSpecs.requireDimension(
+                        collection, index.spec(), "chunk " + chunk.chunk().chunkId(), chunk.vector());
+                documents.add(document(chunk, index.spec()));
+            }
+            index.write("apply", writer -> {
+                for (Document document : documents) {
+                    writer.updateDocument(new Term(CHUNK_ID, document.get(CHUNK_ID)), document);
+                }
+                for (var keep : changes.keepOnlyVersion().entrySet()) {
+                    writer.deleteDocuments(new BooleanQuery.Builder()
+                            .add(new TermQuery(new Term(DOC_ID, keep.getKey())), Occur.FILTER)
+                            .add(new TermQuery(new Term(VERSION, keep.getValue())), Occur.MUST_NOT)
+                            .build());
+                }
+                for (String docId : changes.deleteDocuments()) {
+                    writer.deleteDocuments(new Term(DOC_ID, docId));
+                }
+            });
             return null;
         });
     }

@@ -10,6 +10,7 @@ import static io.ragstream.store.ChunkFields.VERSION;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -46,6 +47,26 @@ final class MilvusFilters {
 
     static String otherVersionsOf(String docId, String keepVersion) {
         return documentIs(docId) + " and " + VERSION + " != " + quote(keepVersion);
+    }
+
+    /**
+     * One expression for every chunk a batch removes: other versions of the kept documents, all of the deleted ones;
+     * empty when the batch removes nothing.
+     */
+    static Optional<String> removals(Map<String, String> keepOnlyVersion, Set<String> deleteDocuments) {
+        List<String> parts = new ArrayList<>();
+        keepOnlyVersion.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(keep -> parts.add("(" + otherVersionsOf(keep.getKey(), keep.getValue()) + ")"));
+        if (!deleteDocuments.isEmpty()) {
+            parts.add(DOC_ID + " in ["
+                    + deleteDocuments.stream()
+                            .sorted()
+                            .map(MilvusFilters::quote)
+                            .collect(Collectors.joining(", "))
+                    + "]");
+        }
+        return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(" or ", parts));
     }
 
     /** A double-quoted Milvus string literal that stands for exactly {@code value}. */

@@ -59,6 +59,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -233,46 +234,46 @@ public final class MilvusVectorStore implements VectorStore {
 
     @Override
     public void upsert(String collection, List<EmbeddedChunk> chunks) {
-        Target target = existing(collection);
-        // Check every vector first, so a bad chunk refuses the whole batch before anything is written.
-        chunks.forEach(chunk -> CollectionSpecs.requireDimension(
-                collection, target.spec(), "chunk " + chunk.chunk().chunkId(), chunk.vector()));
-        if (chunks.isEmpty()) {
-            return;
-        }
-        List<JsonObject> rows =
-                chunks.stream().map(chunk -> row(chunk, target.spec())).toList();
-        write(
-                target,
-                "upsert",
-                () -> client.upsert(UpsertReq.builder()
-                        .collectionName(target.name())
-                        .data(rows)
-                        .build()));
+        apply(collection, new StoreChanges(chunks, Map.of(), Set.of()));
     }
 
     @Override
     public void deleteDocument(String collection, String docId) {
-        Target target = existing(collection);
-        write(
-                target,
-                "delete",
-                () -> client.delete(DeleteReq.builder()
-                        .collectionName(target.name())
-                        .filter(MilvusFilters.documentIs(docId))
-                        .build()));
+        apply(collection, new StoreChanges(List.of(), Map.of(), Set.of(docId)));
     }
 
     @Override
     public void deleteOtherVersions(String collection, String docId, String keepVersion) {
+        apply(collection, new StoreChanges(List.of(), Map.of(docId, keepVersion), Set.of()));
+    }
+
+    @Override
+    public void apply(String collection, StoreChanges changes) {
         Target target = existing(collection);
-        write(
-                target,
-                "delete",
-                () -> client.delete(DeleteReq.builder()
-                        .collectionName(target.name())
-                        .filter(MilvusFilters.otherVersionsOf(docId, keepVersion))
-                        .build()));
+        // Check every vector first, so a bad chunk refuses the whole batch before anything is written.
+        changes.upserts()
+                .forEach(chunk -> CollectionSpecs.requireDimension(
+                        collection, target.spec(), "chunk " + chunk.chunk().chunkId(), chunk.vector()));
+        if (!changes.upserts().isEmpty()) {
+            List<JsonObject> rows = changes.upserts().stream()
+                    .map(chunk -> row(chunk, target.spec()))
+                    .toList();
+            write(
+                    target,
+                    "upsert",
+                    () -> client.upsert(UpsertReq.builder()
+                            .collectionName(target.name())
+                            .data(rows)
+                            .build()));
+        }
+        MilvusFilters.removals(changes.keepOnlyVersion(), changes.deleteDocuments())
+                .ifPresent(filter -> write(
+                        target,
+                        "delete",
+                        () -> client.delete(DeleteReq.builder()
+                                .collectionName(target.name())
+                                .filter(filter)
+                                .build())));
     }
 
     @Override

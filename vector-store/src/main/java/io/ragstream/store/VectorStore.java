@@ -22,6 +22,12 @@ public interface VectorStore extends AutoCloseable {
     /** Writes chunks, replacing any stored chunk with the same id. */
     void upsert(String collection, List<EmbeddedChunk> chunks);
 
+    /**
+     * Applies a batch of changes, durable when the call returns: one commit (Lucene) or one write and one delete
+     * (Milvus) instead of one per document. Applying the same changes again changes nothing.
+     */
+    void apply(String collection, StoreChanges changes);
+
     /** Removes every chunk of a document. */
     void deleteDocument(String collection, String docId);
 

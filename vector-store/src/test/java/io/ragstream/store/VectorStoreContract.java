@@ -197,6 +197,27 @@ abstract class VectorStoreContract {
     }
 
     @Test
+    void applyWritesNewVersionsAndRemovesReplacedAndDeletedDocumentsTogether() {
+        store.upsert(
+                collection,
+                concat(chunks("web:a", "v1", 3), concat(chunks("web:b", "v1", 2), chunks("web:c", "v1", 2))));
+        List<EmbeddedChunk> a2 = chunks("web:a", "v2", 1);
+        List<EmbeddedChunk> d1 = chunks("web:\"quoted\" d", "v1", 2);
+
+        store.apply(
+                collection,
+                new StoreChanges(concat(a2, d1), Map.of("web:a", "v2", "web:\"quoted\" d", "v1"), Set.of("web:b")));
+
+        assertThat(store.chunksOf(collection, "web:a"))
+                .extracting(ChunkRecord::chunkId)
+                .containsExactlyElementsOf(chunkIdsOf(a2));
+        assertThat(store.chunksOf(collection, "web:b")).isEmpty();
+        assertThat(store.chunksOf(collection, "web:c")).hasSize(2);
+        assertThat(store.chunksOf(collection, "web:\"quoted\" d")).hasSize(2);
+        assertThat(store.count(collection, SearchFilter.tenant(TENANT))).isEqualTo(5);
+    }
+
+    @Test
     void deleteOtherVersionsOfTheCurrentVersionDeletesNothing() {
         store.upsert(collection, chunks("web:a", "v1", 3));
 

@@ -63,6 +63,9 @@ final class EmbedderBench implements Callable<Integer> {
             description = "stores to measure: lucene, milvus (default: ${DEFAULT-VALUE})")
     List<String> stores = List.of("lucene", "milvus");
 
+    @Option(names = "--batch-size", description = "the service's embedder.batch-size (default: its own default)")
+    Integer batchSize;
+
     @Option(
             names = "--milvus-uri",
             description = "Milvus to measure (default: $MILVUS_URI; bench/run starts Milvus Lite)")
@@ -140,6 +143,9 @@ final class EmbedderBench implements Callable<Integer> {
         env.put("RAGSTREAM_HTTP_PORT", Integer.toString(port));
         env.put("RAGSTREAM_TOPICS_CREATE", "false");
         env.put("RAGSTREAM_STORE_KIND", store);
+        if (batchSize != null) {
+            env.put("RAGSTREAM_EMBEDDER_BATCH_SIZE", batchSize.toString());
+        }
         env.put("RAGSTREAM_STORE_DIRECTORY", dir.resolve("index").toString());
         if (milvusUri != null) {
             env.put("RAGSTREAM_STORE_MILVUS_URI", milvusUri);

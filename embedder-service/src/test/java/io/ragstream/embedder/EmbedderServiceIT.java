@@ -13,13 +13,12 @@ import io.ragstream.model.DeadLetter;
 import io.ragstream.model.Topics;
 import io.ragstream.model.json.ChunkMessageSerde;
 import io.ragstream.store.ChunkRecord;
-import io.ragstream.store.CollectionSpec;
-import io.ragstream.store.EmbeddedChunk;
 import io.ragstream.store.LuceneVectorStore;
 import io.ragstream.store.MilvusVectorStore;
 import io.ragstream.store.SearchFilter;
 import io.ragstream.store.SearchHit;
 import io.ragstream.store.SearchRequest;
+import io.ragstream.store.StoreChanges;
 import io.ragstream.store.VectorStore;
 import io.ragstream.testkit.KafkaFixture;
 import io.ragstream.testkit.MilvusFixture;
@@ -123,7 +122,7 @@ class EmbedderServiceIT {
     @Test
     void crashAtAnyPointOfABatchLosesNothingAndDuplicatesNothing() throws Exception {
         // Crash while embedding, during the store write, and after the writes but before the offsets are committed.
-        String[] points = {"embed", "upsert", "delete"};
+        String[] points = {"embed", "before-write", "after-write"};
         for (int round = 0; round < points.length; round++) {
             Traffic traffic = Traffic.mixed(20 + round, 150, "crash" + round);
             EmbedderConfig config = config(kafka.uniqueName("embedder"), "chunks");
@@ -178,6 +177,26 @@ class EmbedderServiceIT {
         }
         try (VectorStore store = MilvusVectorStore.connect(milvus.uri(), Optional.empty())) {
             assertExactly(store, config.collection(), traffic);
+        }
+    }
+
+    @Test
+    void secondInstanceJoiningMidStreamSharesTheWorkAndTheStoreEndsExact() throws Exception {
+        Traffic traffic = Traffic.mixed(51, 300, "rebalance");
+        int third = traffic.messages.size() / 3;
+        EmbedderConfig config = config(kafka.uniqueName("embedder"), "chunks");
+        // Both instances write to one store (as they would to one Milvus); Lucene's store is thread-safe.
+        try (LuceneVectorStore shared = new LuceneVectorStore(luceneDir)) {
+            try (EmbedderService first = start(config, new Unclosed(shared))) {
+                publish(traffic.messages.subList(0, third));
+                try (EmbedderService second = start(config, new Unclosed(shared))) {
+                    publish(traffic.messages.subList(third, traffic.messages.size()));
+                    awaitCaughtUp(config.groupId());
+                    assertThat(first.alive()).isTrue();
+                    assertThat(second.alive()).isTrue();
+                }
+            }
+            assertExactly(shared, config.collection(), traffic);
         }
     }
 
@@ -330,6 +349,16 @@ class EmbedderServiceIT {
         public void close() {}
     }
 
+    /** A store the services may close without closing the one the test shares between them. */
+    private static final class Unclosed extends ForwardingStore {
+        Unclosed(VectorStore real) {
+            super(real);
+        }
+
+        @Override
+        public void close() {}
+    }
+
     /** A simulated process death: an Error, which the service must not catch, thrown at the chosen point. */
     static final class SimulatedCrash extends Error {
         SimulatedCrash(String point) {
@@ -384,75 +413,12 @@ class EmbedderServiceIT {
         }
 
         VectorStore store(VectorStore real) {
-            return new VectorStore() {
+            return new ForwardingStore(real) {
                 @Override
-                public void ensureCollection(String collection, CollectionSpec spec) {
-                    real.ensureCollection(collection, spec);
-                }
-
-                @Override
-                public Optional<CollectionSpec> describe(String collection) {
-                    return real.describe(collection);
-                }
-
-                @Override
-                public void upsert(String collection, List<EmbeddedChunk> chunks) {
-                    maybeCrash("upsert");
-                    real.upsert(collection, chunks);
-                }
-
-                @Override
-                public void apply(String collection, io.ragstream.store.StoreChanges changes) {
-                    maybeCrash("upsert"); // before the batch's write
-                    real.apply(collection, changes);
-                    maybeCrash("delete"); // after the write, before the offsets are committed
-                }
-
-                @Override
-                public void deleteDocument(String collection, String docId) {
-                    real.deleteDocument(collection, docId);
-                    maybeCrash("delete");
-                }
-
-                @Override
-                public void deleteOtherVersions(String collection, String docId, String keepVersion) {
-                    real.deleteOtherVersions(collection, docId, keepVersion);
-                    maybeCrash("delete");
-                }
-
-                @Override
-                public List<SearchHit> search(String collection, SearchRequest request) {
-                    return real.search(collection, request);
-                }
-
-                @Override
-                public List<ChunkRecord> chunksOf(String collection, String docId) {
-                    return real.chunksOf(collection, docId);
-                }
-
-                @Override
-                public long count(String collection, SearchFilter filter) {
-                    return real.count(collection, filter);
-                }
-
-                @Override
-                public boolean supportsHybrid() {
-                    return real.supportsHybrid();
-                }
-
-                @Override
-                public void pointAlias(String alias, String collection) {
-                    real.pointAlias(alias, collection);
-                }
-
-                @Override
-                public void dropCollection(String collection) {
-                    real.dropCollection(collection);
-                }
-
-                @Override
-                public void close() {
-                    real.close();
+                public void apply(String collection, StoreChanges changes) {
+                    maybeCrash("before-write");
+                    super.apply(collection, changes);
+                    maybeCrash("after-write"); // the write is durable, the offsets are not yet committed
                 }
             };
         }

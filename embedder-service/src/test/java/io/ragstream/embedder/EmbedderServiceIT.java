@@ -259,7 +259,7 @@ class EmbedderServiceIT {
 
     private static EmbedderService start(EmbedderConfig config, VectorStore store, Embedder embedder) {
         return EmbedderService.start(
-                config, Map.of("bootstrap.servers", kafka.bootstrapServers()), store, new Unclosable(embedder));
+                config, Map.of("bootstrap.servers", kafka.bootstrapServers()), store, new ForwardingEmbedder(embedder));
     }
 
     /** Commits the group at the end of the topic, so it reads only what the test publishes next. */
@@ -328,27 +328,6 @@ class EmbedderServiceIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Lets each service close "its" embedder while the test keeps the one model loaded. */
-    private record Unclosable(Embedder delegate) implements Embedder {
-        @Override
-        public String modelId() {
-            return delegate.modelId();
-        }
-
-        @Override
-        public int dimension() {
-            return delegate.dimension();
-        }
-
-        @Override
-        public List<float[]> embed(List<String> texts, InputKind kind) {
-            return delegate.embed(texts, kind);
-        }
-
-        @Override
-        public void close() {}
-    }
-
     /** A store the services may close without closing the one the test shares between them. */
     private static final class Unclosed extends ForwardingStore {
         Unclosed(VectorStore real) {
@@ -390,25 +369,12 @@ class EmbedderServiceIT {
         }
 
         Embedder embedder(Embedder real) {
-            return new Embedder() {
-                @Override
-                public String modelId() {
-                    return real.modelId();
-                }
-
-                @Override
-                public int dimension() {
-                    return real.dimension();
-                }
-
+            return new ForwardingEmbedder(real) {
                 @Override
                 public List<float[]> embed(List<String> texts, InputKind kind) {
                     maybeCrash("embed");
-                    return real.embed(texts, kind);
+                    return super.embed(texts, kind);
                 }
-
-                @Override
-                public void close() {}
             };
         }
 

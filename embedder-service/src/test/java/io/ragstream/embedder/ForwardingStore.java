@@ -2,7 +2,6 @@ package io.ragstream.embedder;
 
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.CollectionSpec;
-import io.ragstream.store.EmbeddedChunk;
 import io.ragstream.store.SearchFilter;
 import io.ragstream.store.SearchHit;
 import io.ragstream.store.SearchRequest;
@@ -33,21 +32,6 @@ class ForwardingStore implements VectorStore {
     @Override
     public void apply(String collection, StoreChanges changes) {
         real.apply(collection, changes);
-    }
-
-    @Override
-    public void upsert(String collection, List<EmbeddedChunk> chunks) {
-        real.upsert(collection, chunks);
-    }
-
-    @Override
-    public void deleteDocument(String collection, String docId) {
-        real.deleteDocument(collection, docId);
-    }
-
-    @Override
-    public void deleteOtherVersions(String collection, String docId, String keepVersion) {
-        real.deleteOtherVersions(collection, docId, keepVersion);
     }
 
     @Override

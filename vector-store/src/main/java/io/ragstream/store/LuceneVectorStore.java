@@ -145,21 +145,6 @@ public final class LuceneVectorStore implements VectorStore {
     }
 
     @Override
-    public void upsert(String collection, List<EmbeddedChunk> chunks) {
-        apply(collection, new StoreChanges(chunks, Map.of(), Set.of()));
-    }
-
-    @Override
-    public void deleteDocument(String collection, String docId) {
-        apply(collection, new StoreChanges(List.of(), Map.of(), Set.of(docId)));
-    }
-
-    @Override
-    public void deleteOtherVersions(String collection, String docId, String keepVersion) {
-        apply(collection, new StoreChanges(List.of(), Map.of(docId, keepVersion), Set.of()));
-    }
-
-    @Override
     public void apply(String collection, StoreChanges changes) {
         withReadLock(() -> {
             Index index = existing(collection);

@@ -59,7 +59,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -230,21 +229,6 @@ public final class MilvusVectorStore implements VectorStore {
     @Override
     public Optional<CollectionSpec> describe(String collection) {
         return target(collection).map(Target::spec);
-    }
-
-    @Override
-    public void upsert(String collection, List<EmbeddedChunk> chunks) {
-        apply(collection, new StoreChanges(chunks, Map.of(), Set.of()));
-    }
-
-    @Override
-    public void deleteDocument(String collection, String docId) {
-        apply(collection, new StoreChanges(List.of(), Map.of(), Set.of(docId)));
-    }
-
-    @Override
-    public void deleteOtherVersions(String collection, String docId, String keepVersion) {
-        apply(collection, new StoreChanges(List.of(), Map.of(docId, keepVersion), Set.of()));
     }
 
     @Override

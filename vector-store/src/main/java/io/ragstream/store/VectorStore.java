@@ -1,7 +1,9 @@
 package io.ragstream.store;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where chunk vectors are kept and searched. Writes are idempotent (keyed by {@code chunkId}) and durable when the call
@@ -20,7 +22,9 @@ public interface VectorStore extends AutoCloseable {
     Optional<CollectionSpec> describe(String collection);
 
     /** Writes chunks, replacing any stored chunk with the same id. */
-    void upsert(String collection, List<EmbeddedChunk> chunks);
+    default void upsert(String collection, List<EmbeddedChunk> chunks) {
+        apply(collection, new StoreChanges(chunks, Map.of(), Set.of()));
+    }
 
     /**
      * Applies a batch of changes, durable when the call returns: one commit (Lucene) or one write and one delete
@@ -29,10 +33,14 @@ public interface VectorStore extends AutoCloseable {
     void apply(String collection, StoreChanges changes);
 
     /** Removes every chunk of a document. */
-    void deleteDocument(String collection, String docId);
+    default void deleteDocument(String collection, String docId) {
+        apply(collection, new StoreChanges(List.of(), Map.of(), Set.of(docId)));
+    }
 
     /** Removes the chunks of a document whose version is not {@code keepVersion}: the old versions after an update. */
-    void deleteOtherVersions(String collection, String docId, String keepVersion);
+    default void deleteOtherVersions(String collection, String docId, String keepVersion) {
+        apply(collection, new StoreChanges(List.of(), Map.of(docId, keepVersion), Set.of()));
+    }
 
     /** The best chunks for a query, best first, within the request's filter. */
     List<SearchHit> search(String collection, SearchRequest request);

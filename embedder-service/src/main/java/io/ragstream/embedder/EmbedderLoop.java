@@ -2,6 +2,7 @@ package io.ragstream.embedder;
 
 import io.ragstream.embedding.EmbeddingUnavailableException;
 import io.ragstream.model.ChunkMessage;
+import io.ragstream.model.ChunkedDocument;
 import io.ragstream.model.DeadLetter;
 import io.ragstream.model.DocumentDeletion;
 import io.ragstream.model.DocumentStatus;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -77,7 +80,7 @@ public final class EmbedderLoop implements Runnable {
     private record Pending(
             ConsumerRecord<String, byte[]> record, Optional<ChunkMessage> message, Optional<RuntimeException> poison) {
         int chunks() {
-            return message.map(m -> m instanceof io.ragstream.model.ChunkedDocument d
+            return message.map(m -> m instanceof ChunkedDocument d
                             ? Math.max(1, d.chunks().size())
                             : 1)
                     .orElse(1);
@@ -204,7 +207,19 @@ public final class EmbedderLoop implements Runnable {
             metrics.recordBatch(outcome);
         }
         producer.flush(); // dead letters and statuses are written before the offsets move past their records
-        commit(batch);
+        try {
+            commit(batch);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // The group moved on while this batch was being indexed. Its writes are keyed by chunk id, so whoever owns
+            // the partitions now reads the batch again and rewrites the same rows: nothing is lost or duplicated.
+            log.warn(
+                    "offsets of a batch of {} records not committed ({}); it will be read again",
+                    batch.size(),
+                    e.toString());
+            rewind(batch);
+            revoked.clear();
+            return;
+        }
         metrics.batchSeconds(System.nanoTime() - start, chunks);
         log.debug("indexed records={} chunks={} ms={}", batch.size(), chunks, (System.nanoTime() - start) / 1_000_000);
     }

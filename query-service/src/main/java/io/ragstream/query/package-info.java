@@ -1,4 +1,5 @@
 /**
- * The HTTP query API LLM apps call: search, context assembly with citations, document status; filled by the query issue.
+ * The query service LLM apps call: search, and context assembled to a token budget with numbered citations. The
+ * assembly is a pure class ({@link io.ragstream.query.ContextAssembler}); the HTTP API is a thin edge around it.
  */
 package io.ragstream.query;

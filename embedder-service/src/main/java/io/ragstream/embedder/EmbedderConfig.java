@@ -2,6 +2,7 @@ package io.ragstream.embedder;
 
 import io.ragstream.config.TopicSetup;
 import io.ragstream.embedding.ModelConfig;
+import io.ragstream.store.StoreConfig;
 import java.util.Optional;
 
 /**
@@ -18,7 +19,7 @@ public record EmbedderConfig(
         int httpPort,
         TopicSetup topics,
         Batching embedder,
-        Store store,
+        StoreConfig store,
         ModelConfig model,
         Endpoint endpoint) {
 
@@ -39,15 +40,6 @@ public record EmbedderConfig(
             long cacheEntries) {}
 
     /**
-     * Where vectors go.
-     *
-     * @param kind {@code lucene} (embedded, on local disk) or {@code milvus}
-     * @param textAnalyzer {@code standard}, or {@code korean} for Korean text
-     */
-    public record Store(
-            String kind, String directory, String milvusUri, Optional<String> milvusToken, String textAnalyzer) {}
-
-    /**
      * An OpenAI-compatible embeddings endpoint to use instead of the in-process model, when {@code baseUrl} is set.
      *
      * @param model the model name the endpoint knows
@@ -61,7 +53,7 @@ public record EmbedderConfig(
                 8081,
                 TopicSetup.defaults(),
                 new Batching(64, 200, 8, 500, 30_000, 50_000),
-                new Store("lucene", ".ragstream/index", "http://localhost:19530", Optional.empty(), "standard"),
+                StoreConfig.defaults(),
                 ModelConfig.defaults(),
                 new Endpoint(Optional.empty(), Optional.empty(), "text-embedding-3-small"));
     }

@@ -9,11 +9,8 @@ import io.ragstream.embedding.EmbedderOptions;
 import io.ragstream.embedding.OpenAiEmbedder;
 import io.ragstream.model.Topics;
 import io.ragstream.store.CollectionSpec;
-import io.ragstream.store.LuceneVectorStore;
-import io.ragstream.store.MilvusVectorStore;
 import io.ragstream.store.VectorStore;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -62,7 +59,7 @@ public final class EmbedderService implements AutoCloseable {
 
     /** Starts the service on the store and the model (or endpoint) the configuration names. */
     public static EmbedderService start(EmbedderConfig config, Map<String, String> kafka) {
-        return start(config, kafka, openStore(config.store()), openEmbedder(config));
+        return start(config, kafka, config.store().open(), openEmbedder(config));
     }
 
     /** Starts the service on the given store and embedder, which it then owns and closes. */
@@ -145,16 +142,6 @@ public final class EmbedderService implements AutoCloseable {
         producer.close(Duration.ofSeconds(10));
         store.close();
         embedder.close();
-    }
-
-    static VectorStore openStore(EmbedderConfig.Store store) {
-        return switch (store.kind()) {
-            case "lucene" -> new LuceneVectorStore(Path.of(store.directory()));
-            case "milvus" -> MilvusVectorStore.connect(store.milvusUri(), store.milvusToken());
-            default ->
-                throw new IllegalArgumentException(
-                        "store.kind is '" + store.kind() + "'; choose lucene (embedded) or milvus");
-        };
     }
 
     static Embedder openEmbedder(EmbedderConfig config) {

@@ -1,5 +1,6 @@
 package io.ragstream.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +20,7 @@ public record AssembledContext(String text, List<Source> sources, int tokenCount
      * @param number the number its passages are marked with, from 1
      * @param chunkIds the chunks of it the context quotes, in document order
      */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
     public record Source(int number, String docId, Optional<String> title, String uri, List<String> chunkIds) {
 
         public Source {

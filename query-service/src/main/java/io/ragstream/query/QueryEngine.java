@@ -3,6 +3,7 @@ package io.ragstream.query;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.ragstream.embedding.Embedder;
+import io.ragstream.embedding.TextTooLongException;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.SearchFilter;
 import io.ragstream.store.SearchHit;
@@ -50,7 +51,7 @@ final class QueryEngine {
                     "minScore applies to dense search only: hybrid scores are fused ranks, not similarities");
         }
         SearchFilter filter = filter(tenant, query.filter());
-        float[] vector = embedTime.record(() -> embedder.embedQuery(text));
+        float[] vector = embedTime.record(() -> embed(text));
         SearchRequest request = mode == SearchRequest.Mode.HYBRID
                 ? SearchRequest.hybrid(vector, text, topK, filter)
                 : SearchRequest.dense(vector, topK, filter);
@@ -85,6 +86,15 @@ final class QueryEngine {
                 .filter(chunk -> chunk.tenant().equals(tenant))
                 .toList();
         return chunks.isEmpty() ? Optional.empty() : Optional.of(chunks);
+    }
+
+    private float[] embed(String text) {
+        try {
+            return embedder.embedQuery(text);
+        } catch (TextTooLongException e) {
+            throw BadRequestException.field(
+                    "query", "query is more tokens than model " + embedder.modelId() + " reads; shorten it");
+        }
     }
 
     /** Whether the store answers and holds the collection. */

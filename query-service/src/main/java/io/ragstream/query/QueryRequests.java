@@ -1,5 +1,6 @@
 package io.ragstream.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.SearchHit;
 import java.time.Instant;
@@ -46,6 +47,7 @@ final class QueryRequests {
             String citationStyle)
             implements Query {}
 
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
     record Hit(
             String chunkId,
             String docId,
@@ -88,6 +90,7 @@ final class QueryRequests {
 
     /** Every error answers with this body. */
     record ErrorResponse(Error error) {
+        @JsonInclude(JsonInclude.Include.NON_ABSENT)
         record Error(String code, String message, Optional<String> field) {}
 
         static ErrorResponse of(String code, String message, Optional<String> field) {

@@ -13,13 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -31,7 +29,7 @@ import org.testcontainers.milvus.MilvusContainer;
 /**
  * A real Milvus server for a test class, the first of: the server at {@code MILVUS_URI}; a Milvus container when a Docker
  * engine answers; a Milvus Lite server started as a child process from the environment that
- * {@code testkit/milvus-lite/prepare.sh} builds. Register it as a static field:
+ * {@code testkit/python/prepare.sh milvus-lite} builds. Register it as a static field:
  *
  * <pre>{@code @RegisterExtension static final MilvusFixture milvus = new MilvusFixture();}</pre>
  *
@@ -47,7 +45,6 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
     private static final Logger log = LoggerFactory.getLogger(MilvusFixture.class);
     private static final String CONTAINER_IMAGE = "milvusdb/milvus:v2.6.4";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration PREPARE_TIMEOUT = Duration.ofMinutes(10);
 
     private Server server;
     private MilvusClientV2 client;
@@ -156,11 +153,9 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
         if (dockerAnswers()) {
             return Container.start();
         }
-        Optional<String> whyNot = MilvusLite.whyUnavailable();
-        if (whyNot.isPresent()) {
-            unavailable(whyNot.get());
-        }
-        return MilvusLite.start();
+        Path executable = PythonTools.require(
+                "milvus-lite", "milvus-lite", "The Milvus tests (without MILVUS_URI or a Docker engine)");
+        return MilvusLite.start(executable);
     }
 
     private static boolean dockerAnswers() {
@@ -178,16 +173,6 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
             log.debug("docker=unavailable reason={}", e.toString());
             return false;
         }
-    }
-
-    private static void unavailable(String reason) {
-        String message = "No Milvus server for the tests: " + reason + ". Set " + URI_ENV
-                + " to a running Milvus, start a Docker engine, or install python3 (>= 3.10) with venv and pip so that"
-                + " testkit/milvus-lite/prepare.sh can install Milvus Lite.";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException(message + " CI must run these tests, not skip them.");
-        }
-        Assumptions.abort(message);
     }
 
     /** The Milvus at {@code MILVUS_URI}; the fixture neither starts nor stops it. */
@@ -227,50 +212,23 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
 
     /** Milvus Lite's standalone gRPC server, a child process of the test JVM; it can be stopped and started again. */
     private static final class MilvusLite implements Server {
+        private final Path executable;
         private final int port;
         private final Path dataDir;
         private final Path logFile;
         private volatile Process process;
 
-        private MilvusLite(int port, Path dataDir, Path logFile) {
+        private MilvusLite(Path executable, int port, Path dataDir, Path logFile) {
+            this.executable = executable;
             this.port = port;
             this.dataDir = dataDir;
             this.logFile = logFile;
         }
 
-        static Optional<String> whyUnavailable() {
-            Path executable = executable();
-            if (Files.isExecutable(executable)) {
-                return Optional.empty();
-            }
-            Path prepare = repoRoot().resolve("testkit/milvus-lite/prepare.sh");
-            log.info("milvus-lite=preparing script={}", prepare);
-            try {
-                Path logFile = targetDir().resolve("milvus-lite-prepare.log");
-                Process p = new ProcessBuilder("bash", prepare.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(logFile.toFile())
-                        .start();
-                if (!p.waitFor(PREPARE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return Optional.of(prepare + " did not finish within " + PREPARE_TIMEOUT);
-                }
-                if (p.exitValue() != 0 || !Files.isExecutable(executable)) {
-                    return Optional.of(prepare + " failed (exit " + p.exitValue() + "): "
-                            + Files.readString(logFile).strip());
-                }
-                return Optional.empty();
-            } catch (IOException e) {
-                return Optional.of("cannot run " + prepare + ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.of("interrupted while preparing Milvus Lite");
-            }
-        }
-
-        static MilvusLite start() throws IOException {
+        static MilvusLite start(Path executable) throws IOException {
             int port = freePort();
             MilvusLite lite = new MilvusLite(
+                    executable,
                     port,
                     Files.createTempDirectory("milvus-lite-"),
                     targetDir().resolve("milvus-lite-" + port + ".log"));
@@ -282,7 +240,7 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
         /** Starts the server process on this server's port and data directory and waits until it listens. */
         void launch() throws IOException {
             process = new ProcessBuilder(
-                            executable().toString(),
+                            executable.toString(),
                             "server",
                             "--data-dir",
                             dataDir.toString(),
@@ -354,28 +312,6 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
                 return "(unreadable: " + e.getMessage() + ")";
             }
         }
-
-        private static Path executable() {
-            String venv = System.getenv("MILVUS_LITE_VENV");
-            Path root =
-                    venv != null && !venv.isBlank() ? Path.of(venv) : repoRoot().resolve(".venv-milvus-lite");
-            return root.resolve("bin/milvus-lite");
-        }
-    }
-
-    /** The repository root: {@code RAGSTREAM_REPO_ROOT}, or the nearest directory above the working one with mvnw. */
-    static Path repoRoot() {
-        String fromEnv = System.getenv("RAGSTREAM_REPO_ROOT");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
-        }
-        for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("testkit"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("cannot find the ragstream repository above " + System.getProperty("user.dir")
-                + "; set RAGSTREAM_REPO_ROOT");
     }
 
     /** The module's build directory, where the fixture leaves its logs. */

@@ -78,7 +78,7 @@ public final class PythonTools {
     }
 
     /** The repository root: {@code RAGSTREAM_REPO_ROOT}, or the nearest directory above the working one with mvnw. */
-    static Path repoRoot() {
+    public static Path repoRoot() {
         String fromEnv = System.getenv("RAGSTREAM_REPO_ROOT");
         if (fromEnv != null && !fromEnv.isBlank()) {
             return Path.of(fromEnv);

@@ -2,22 +2,13 @@ package io.ragstream.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ragstream.embedding.EmbedderOptions;
-import io.ragstream.embedding.InputKind;
-import io.ragstream.embedding.OnnxEmbedder;
-import io.ragstream.embedding.OnnxModel;
 import io.ragstream.store.ChunkRecord;
-import io.ragstream.store.CollectionSpec;
-import io.ragstream.store.EmbeddedChunk;
 import io.ragstream.store.LuceneVectorStore;
 import io.ragstream.testkit.PythonTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,47 +25,22 @@ class PythonClientIT {
     @Test
     void pythonClientTestsPassAgainstTheRunningService() throws Exception {
         Path python = PythonTools.require("python-client", "python", "The Python client's tests");
-        OnnxEmbedder embedder = OnnxModel.bgeSmallEnV15Quantized().loadEmbedder(EmbedderOptions.defaults());
-        LuceneVectorStore store = new LuceneVectorStore(dir.resolve("index"));
-        store.ensureCollection("chunks", new CollectionSpec(embedder.modelId(), embedder.dimension()));
-        Map<String, String> documents = Map.of(
-                "kb:compaction", "A compacted topic keeps the latest value for every key.",
-                "kb:fusion", "Reciprocal rank fusion combines result lists by adding one over k plus the rank.",
-                "kb:guides/fusion", "Storage settings of the guides section, kept apart from everything else.");
-        List<EmbeddedChunk> chunks = new ArrayList<>();
-        for (var document : documents.entrySet()) {
-            String name = document.getKey()
-                    .substring(document.getKey().lastIndexOf('/') + 1)
-                    .replace("kb:", "");
-            ChunkRecord chunk = new ChunkRecord(
-                    document.getKey() + "#v1#0",
-                    document.getKey(),
-                    "acme",
-                    "v1",
-                    "test",
-                    "https://kb.test/" + name,
-                    Optional.of(name),
-                    0,
-                    document.getValue(),
-                    List.of(),
-                    List.of(),
-                    Map.of(),
-                    Instant.now());
-            chunks.add(new EmbeddedChunk(
-                    chunk,
-                    embedder.embed(List.of(chunk.text()), InputKind.PASSAGE).getFirst()));
-        }
-        store.upsert("chunks", chunks);
-        QueryConfig defaults = QueryConfig.defaults();
-        QueryConfig config = new QueryConfig(
-                0,
-                "chunks",
-                new QueryConfig.Auth("acme:" + KEY, Optional.empty()),
-                defaults.limits(),
-                defaults.store(),
-                defaults.model());
+        List<ChunkRecord> chunks = List.of(
+                TestService.chunk(
+                        "kb:compaction",
+                        Optional.of("compaction"),
+                        "A compacted topic keeps the latest value for every key."),
+                TestService.chunk(
+                        "kb:fusion",
+                        Optional.of("fusion"),
+                        "Reciprocal rank fusion combines result lists by adding one over k plus the rank."),
+                TestService.chunk(
+                        "kb:guides/fusion",
+                        Optional.of("fusion"),
+                        "Storage settings of the guides section, kept apart from everything else."));
 
-        try (QueryService service = QueryService.start(config, store, embedder)) {
+        try (TestService service =
+                TestService.start(new LuceneVectorStore(dir.resolve("index")), "chunks", KEY, chunks)) {
             Path root = PythonTools.repoRoot();
             Path log = dir.resolve("pytest.log");
             ProcessBuilder pytest = new ProcessBuilder(

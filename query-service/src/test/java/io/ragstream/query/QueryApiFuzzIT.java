@@ -2,13 +2,7 @@ package io.ragstream.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ragstream.embedding.EmbedderOptions;
-import io.ragstream.embedding.InputKind;
-import io.ragstream.embedding.OnnxEmbedder;
-import io.ragstream.embedding.OnnxModel;
 import io.ragstream.store.ChunkRecord;
-import io.ragstream.store.CollectionSpec;
-import io.ragstream.store.EmbeddedChunk;
 import io.ragstream.store.LuceneVectorStore;
 import io.ragstream.testkit.PythonTools;
 import java.nio.charset.StandardCharsets;
@@ -33,15 +27,12 @@ class QueryApiFuzzIT {
     @Test
     void apiAnswersGeneratedRequestsAsItsOpenApiDocumentSays() throws Exception {
         Path schemathesis = PythonTools.require("schemathesis", "schemathesis", "The query API fuzz test");
-        OnnxEmbedder embedder = OnnxModel.bgeSmallEnV15Quantized().loadEmbedder(EmbedderOptions.defaults());
-        LuceneVectorStore store = new LuceneVectorStore(dir.resolve("index"));
-        store.ensureCollection("chunks", new CollectionSpec(embedder.modelId(), embedder.dimension()));
         // One chunk with every optional field and one without: answers must match the schema either way.
         List<ChunkRecord> chunks = List.of(
                 new ChunkRecord(
                         "kb:1#v1#0",
                         "kb:1",
-                        "acme",
+                        TestService.TENANT,
                         "v1",
                         "test",
                         "https://kb.test/1",
@@ -52,38 +43,11 @@ class QueryApiFuzzIT {
                         List.of("kafka"),
                         Map.of("lang", "en"),
                         Instant.parse("2026-11-22T10:00:00Z")),
-                new ChunkRecord(
-                        "kb:2#v1#0",
-                        "kb:2",
-                        "acme",
-                        "v1",
-                        "test",
-                        "https://kb.test/2",
-                        Optional.empty(),
-                        0,
-                        "Reciprocal rank fusion adds one over k plus rank.",
-                        List.of(),
-                        List.of(),
-                        Map.of(),
-                        Instant.parse("2026-11-22T10:00:00Z")));
-        List<float[]> vectors =
-                embedder.embed(chunks.stream().map(ChunkRecord::text).toList(), InputKind.PASSAGE);
-        store.upsert(
-                "chunks",
-                List.of(
-                        new EmbeddedChunk(chunks.get(0), vectors.get(0)),
-                        new EmbeddedChunk(chunks.get(1), vectors.get(1))));
-        QueryConfig defaults = QueryConfig.defaults();
-        QueryConfig config = new QueryConfig(
-                0,
-                "chunks",
-                new QueryConfig.Auth("acme:" + KEY, Optional.empty()),
-                defaults.limits(),
-                defaults.store(),
-                defaults.model());
+                TestService.chunk("kb:2", Optional.empty(), "Reciprocal rank fusion adds one over k plus rank."));
 
-        try (QueryService service = QueryService.start(config, store, embedder)) {
-            String base = "http://127.0.0.1:" + service.port();
+        try (TestService service =
+                TestService.start(new LuceneVectorStore(dir.resolve("index")), "chunks", KEY, chunks)) {
+            String base = service.baseUrl();
             Path log = dir.resolve("schemathesis.log");
             Process run = new ProcessBuilder(
                             schemathesis.toString(),

@@ -3,13 +3,7 @@ package io.ragstream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ragstream.embedding.EmbedderOptions;
-import io.ragstream.embedding.InputKind;
-import io.ragstream.embedding.OnnxEmbedder;
-import io.ragstream.embedding.OnnxModel;
 import io.ragstream.store.ChunkRecord;
-import io.ragstream.store.CollectionSpec;
-import io.ragstream.store.EmbeddedChunk;
 import io.ragstream.store.MilvusVectorStore;
 import io.ragstream.testkit.MilvusFixture;
 import java.net.URI;
@@ -17,9 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,41 +26,15 @@ class QueryServiceIT {
 
     @Test
     void storeOutageAnswers503WithRetryAfterAndTheServiceRecovers() throws Exception {
-        String collection = milvus.uniqueCollection("chunks");
-        OnnxEmbedder embedder = OnnxModel.bgeSmallEnV15Quantized().loadEmbedder(EmbedderOptions.defaults());
-        MilvusVectorStore store = MilvusVectorStore.connect(milvus.uri(), Optional.empty());
-        store.ensureCollection(collection, new CollectionSpec(embedder.modelId(), embedder.dimension()));
-        List<String> texts = List.of(
-                "A compacted topic keeps the latest value for every key.",
-                "Reciprocal rank fusion adds one over k plus rank for every list.");
-        List<float[]> vectors = embedder.embed(texts, InputKind.PASSAGE);
-        for (int i = 0; i < texts.size(); i++) {
-            ChunkRecord chunk = new ChunkRecord(
-                    "kb:" + i + "#v1#0",
-                    "kb:" + i,
-                    "acme",
-                    "v1",
-                    "test",
-                    "https://kb.test/" + i,
-                    Optional.empty(),
-                    0,
-                    texts.get(i),
-                    List.of(),
-                    List.of(),
-                    Map.of(),
-                    Instant.now());
-            store.upsert(collection, List.of(new EmbeddedChunk(chunk, vectors.get(i))));
-        }
-        QueryConfig defaults = QueryConfig.defaults();
-        QueryConfig config = new QueryConfig(
-                0,
-                collection,
-                new QueryConfig.Auth("acme:secret-key", Optional.empty()),
-                defaults.limits(),
-                defaults.store(),
-                defaults.model());
+        List<ChunkRecord> chunks = List.of(
+                TestService.chunk("kb:0", Optional.empty(), "A compacted topic keeps the latest value for every key."),
+                TestService.chunk("kb:1", Optional.empty(), "Reciprocal rank fusion adds one over k plus rank."));
 
-        try (QueryService service = QueryService.start(config, store, embedder)) {
+        try (TestService service = TestService.start(
+                MilvusVectorStore.connect(milvus.uri(), Optional.empty()),
+                milvus.uniqueCollection("chunks"),
+                "secret-key",
+                chunks)) {
             assertThat(search(service).statusCode()).isEqualTo(200);
 
             milvus.stopServer();
@@ -87,7 +53,7 @@ class QueryServiceIT {
         }
     }
 
-    private HttpResponse<String> search(QueryService service) throws Exception {
+    private HttpResponse<String> search(TestService service) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/v1/search"))
                         .header("Authorization", "Bearer secret-key")
@@ -97,7 +63,7 @@ class QueryServiceIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> get(QueryService service, String path) throws Exception {
+    private HttpResponse<String> get(TestService service, String path) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
                         .build(),

@@ -175,7 +175,7 @@ final class EmbedderBench implements Callable<Integer> {
                 Thread.sleep(50);
             }
             double rate = chunks / ((System.nanoTime() - begin) / 1e9);
-            long rss = peakRssMegabytes(process.pid());
+            long rss = Memory.peakRssMegabytes(process.pid());
             System.out.printf("  %s: %.1f chunks/s, peak RSS %d MB%n", store, rate, rss);
             return new String[] {
                 store,
@@ -257,15 +257,6 @@ final class EmbedderBench implements Callable<Integer> {
         Map<TopicPartition, Long> ends = new HashMap<>();
         kafka.admin().listOffsets(request).all().get().forEach((p, info) -> ends.put(p, info.offset()));
         return ends;
-    }
-
-    private static long peakRssMegabytes(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        return -1;
     }
 
     private static int freePort() throws Exception {

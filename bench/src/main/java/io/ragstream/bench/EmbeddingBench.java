@@ -210,7 +210,7 @@ final class EmbeddingBench implements Callable<Integer> {
             "%.1f".formatted(rate.chunks()),
             "%.0f".formatted(rate.tokens()),
             "%.2fx".formatted(vsRaw),
-            Long.toString(peakRssMegabytes())
+            Long.toString(Memory.peakRssMegabytes(ProcessHandle.current().pid()))
         });
         System.out.printf("  measured %-11s %-34s batch %-7s %6.1f chunks/s%n", set, runner, batch, rate.chunks());
     }
@@ -282,18 +282,5 @@ final class EmbeddingBench implements Callable<Integer> {
                     : "read beyond 510 tokens (cosine to the 510-token prefix %.4f)".formatted(same);
             System.out.printf("  LangChain4j: %d-token text -> %s%n", tokens, verdict);
         }
-    }
-
-    private static long peakRssMegabytes() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }

@@ -39,9 +39,10 @@ public final class ApiKeys {
             }
             int colon = pair.indexOf(':');
             if (colon <= 0 || colon == pair.length() - 1) {
+                // Never repeat the value: without its colon, it may be a bare key.
+                String shown = colon > 0 ? "'" + pair.substring(0, colon).strip() + ":****'" : "an entry without ':'";
                 throw new IllegalArgumentException(
-                        "auth.keys holds '" + pair.strip().replaceAll(":.*", ":****")
-                                + "', not tenant:key; write auth.keys=tenant:key,tenant:key");
+                        "auth.keys holds " + shown + ", not tenant:key; write auth.keys=tenant:key,tenant:key");
             }
             entries.add(new Entry(
                     hash(pair.substring(colon + 1).strip()),

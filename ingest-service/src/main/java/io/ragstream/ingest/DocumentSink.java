@@ -1,0 +1,20 @@
+package io.ragstream.ingest;
+
+import io.ragstream.model.RawDocument;
+
+/**
+ * Where connectors send documents: in production the {@code ragstream.docs.raw} topic ({@link KafkaDocumentSink}).
+ * Both calls return only once the document is durably accepted, so a connector records a version in its
+ * {@link IngestState} only after it has really been published.
+ */
+public interface DocumentSink extends AutoCloseable {
+
+    /** Publishes one version of a document, keyed by its docId. */
+    void publish(RawDocument document);
+
+    /** Publishes the deletion of a document: a tombstone keyed by its docId. */
+    void delete(String docId);
+
+    @Override
+    void close();
+}

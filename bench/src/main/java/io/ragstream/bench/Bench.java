@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "ragstream benchmarks; each prints ratios against a reference measured in the same run.",
-        subcommands = {EmbeddingBench.class, StoreBench.class, ChunkerBench.class, EmbedderBench.class})
+        subcommands = {EmbeddingBench.class, StoreBench.class, ChunkerBench.class, EmbedderBench.class, QueryBench.class
+        })
 public final class Bench {
 
     public static void main(String[] args) {

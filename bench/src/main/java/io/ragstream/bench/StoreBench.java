@@ -164,7 +164,7 @@ final class StoreBench implements Callable<Integer> {
         };
     }
 
-    private static ChunkRecord chunk(int i, Instant now) {
+    static ChunkRecord chunk(int i, Instant now) {
         String docId = "bench:" + (i / 20);
         return new ChunkRecord(
                 "c-" + i,
@@ -219,7 +219,7 @@ final class StoreBench implements Callable<Integer> {
     }
 
     /** Unit vectors that vary along a few directions, as embeddings of real text do: a random linear map plus noise. */
-    private static float[][] latentVectors(int count, int latentDims, Random random) {
+    static float[][] latentVectors(int count, int latentDims, Random random) {
         float[][] map = new float[DIMENSION][latentDims];
         for (float[] row : map) {
             for (int j = 0; j < latentDims; j++) {

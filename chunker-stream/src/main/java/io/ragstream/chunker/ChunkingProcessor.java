@@ -71,7 +71,10 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             requireKeyIsDocId(docId, document);
         } catch (ContractViolationException e) {
             deadLetter(record, e);
-            emit(record, new Outcome.Status(DocumentStatus.failed(docId, Optional.empty(), e.getMessage())));
+            emit(
+                    record,
+                    new Outcome.Status(
+                            DocumentStatus.failed(docId, Optional.empty(), Optional.empty(), e.getMessage())));
             return;
         }
         LastVersion last = versions.get(docId);
@@ -91,7 +94,8 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             emit(record, new Outcome.Chunks(chunking.unreadable(document)));
             emit(
                     record,
-                    new Outcome.Status(DocumentStatus.failed(docId, Optional.of(document.version()), e.getMessage())));
+                    new Outcome.Status(DocumentStatus.failed(
+                            docId, Optional.of(document.tenant()), Optional.of(document.version()), e.getMessage())));
             return;
         }
         versions.put(docId, new LastVersion(document.version(), chunked.chunks().size()));
@@ -99,7 +103,10 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
         emit(
                 record,
                 new Outcome.Status(DocumentStatus.chunked(
-                        docId, document.version(), chunked.chunks().size())));
+                        docId,
+                        document.tenant(),
+                        document.version(),
+                        chunked.chunks().size())));
         log.info(
                 "chunked docId={} version={} chunks={} ms={}",
                 docId,

@@ -75,6 +75,7 @@ public final class BatchIndexer {
                     keepOnlyVersion.put(document.docId(), document.version());
                     statuses.add(DocumentStatus.indexed(
                             document.docId(),
+                            document.tenant(),
                             document.version(),
                             document.chunks().size()));
                 }
@@ -88,10 +89,13 @@ public final class BatchIndexer {
             // The latest version cannot be indexed: none of the document's older chunks may stay either.
             ChunkMessage message = messages.get(rejection.index());
             deleted.add(message.docId());
-            Optional<String> version =
-                    message instanceof ChunkedDocument d ? Optional.of(d.version()) : Optional.empty();
+            Optional<ChunkedDocument> document =
+                    message instanceof ChunkedDocument d ? Optional.of(d) : Optional.empty();
             statuses.add(DocumentStatus.failed(
-                    message.docId(), version, rejection.reason().getMessage()));
+                    message.docId(),
+                    document.map(ChunkedDocument::tenant),
+                    document.map(ChunkedDocument::version),
+                    rejection.reason().getMessage()));
         }
         long writeStart = System.nanoTime();
         // One durable write for the whole batch: new chunks first, then the versions and documents they replace.

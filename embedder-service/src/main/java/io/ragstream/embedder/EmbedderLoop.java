@@ -243,7 +243,7 @@ public final class EmbedderLoop implements Runnable {
                     return Optional.empty();
                 }
                 return Optional.of(List.of(new BatchIndexer.Outcome(
-                        List.of(DocumentStatus.failed(docId, Optional.empty(), refused.getMessage())),
+                        List.of(DocumentStatus.failed(docId, Optional.empty(), Optional.empty(), refused.getMessage())),
                         List.of(new BatchIndexer.Rejection(0, refused)),
                         0,
                         0,

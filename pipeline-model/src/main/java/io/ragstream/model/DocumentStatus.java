@@ -6,10 +6,16 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The stage one document has reached, as published on {@link Topics#STATUS} keyed by docId (compacted: latest wins). */
+/**
+ * The stage one document has reached, as published on {@link Topics#STATUS} keyed by docId (compacted: latest wins).
+ *
+ * @param tenant the document's tenant, when the stage knows it (a deletion or an unreadable record carries none); readers
+ *     that serve many tenants show a status only to its own tenant
+ */
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
 public record DocumentStatus(
         String docId,
+        Optional<String> tenant,
         Stage stage,
         Optional<String> version,
         Optional<Integer> chunkCount,
@@ -34,6 +40,7 @@ public record DocumentStatus(
         Objects.requireNonNull(docId, "docId");
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        tenant = tenant == null ? Optional.empty() : tenant;
         version = version == null ? Optional.empty() : version;
         chunkCount = chunkCount == null ? Optional.empty() : chunkCount;
         reason = reason == null ? Optional.empty() : reason;
@@ -42,28 +49,54 @@ public record DocumentStatus(
         }
     }
 
-    public static DocumentStatus received(String docId, String version) {
+    public static DocumentStatus received(String docId, String tenant, String version) {
         return new DocumentStatus(
-                docId, Stage.RECEIVED, Optional.of(version), Optional.empty(), Optional.empty(), Instant.now());
+                docId,
+                Optional.of(tenant),
+                Stage.RECEIVED,
+                Optional.of(version),
+                Optional.empty(),
+                Optional.empty(),
+                Instant.now());
     }
 
-    public static DocumentStatus chunked(String docId, String version, int chunkCount) {
+    public static DocumentStatus chunked(String docId, String tenant, String version, int chunkCount) {
         return new DocumentStatus(
-                docId, Stage.CHUNKED, Optional.of(version), Optional.of(chunkCount), Optional.empty(), Instant.now());
+                docId,
+                Optional.of(tenant),
+                Stage.CHUNKED,
+                Optional.of(version),
+                Optional.of(chunkCount),
+                Optional.empty(),
+                Instant.now());
     }
 
-    public static DocumentStatus indexed(String docId, String version, int chunkCount) {
+    public static DocumentStatus indexed(String docId, String tenant, String version, int chunkCount) {
         return new DocumentStatus(
-                docId, Stage.INDEXED, Optional.of(version), Optional.of(chunkCount), Optional.empty(), Instant.now());
+                docId,
+                Optional.of(tenant),
+                Stage.INDEXED,
+                Optional.of(version),
+                Optional.of(chunkCount),
+                Optional.empty(),
+                Instant.now());
     }
 
     public static DocumentStatus deleted(String docId) {
         return new DocumentStatus(
-                docId, Stage.DELETED, Optional.empty(), Optional.empty(), Optional.empty(), Instant.now());
+                docId,
+                Optional.empty(),
+                Stage.DELETED,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Instant.now());
     }
 
-    /** A failure; the version is unknown when the record could not even be read. */
-    public static DocumentStatus failed(String docId, Optional<String> version, String reason) {
-        return new DocumentStatus(docId, Stage.FAILED, version, Optional.empty(), Optional.of(reason), Instant.now());
+    /** A failure; the tenant and version are unknown when the record could not even be read. */
+    public static DocumentStatus failed(
+            String docId, Optional<String> tenant, Optional<String> version, String reason) {
+        return new DocumentStatus(
+                docId, tenant, Stage.FAILED, version, Optional.empty(), Optional.of(reason), Instant.now());
     }
 }

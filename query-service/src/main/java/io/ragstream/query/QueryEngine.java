@@ -4,14 +4,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.ragstream.embedding.Embedder;
 import io.ragstream.embedding.TextTooLongException;
+import io.ragstream.model.DocumentStatus;
+import io.ragstream.status.StatusView;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.SearchFilter;
 import io.ragstream.store.SearchHit;
 import io.ragstream.store.SearchRequest;
 import io.ragstream.store.VectorStore;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** What the API does, without HTTP: check a query against the limits, embed it, search, assemble context. */
 final class QueryEngine {
@@ -21,8 +28,12 @@ final class QueryEngine {
     private final String collection;
     private final ContextAssembler assembler;
     private final QueryConfig.Limits limits;
+    private final Optional<StatusView> statuses;
+    private final Optional<Reranker> reranker;
+    private final int rerankCandidates;
     private final Timer embedTime;
     private final Timer searchTime;
+    private final Timer waitTime;
 
     QueryEngine(
             Embedder embedder,
@@ -30,14 +41,23 @@ final class QueryEngine {
             String collection,
             ContextAssembler assembler,
             QueryConfig.Limits limits,
+            Optional<StatusView> statuses,
+            Optional<Reranker> reranker,
+            int rerankCandidates,
             MeterRegistry registry) {
         this.embedder = embedder;
         this.store = store;
         this.collection = collection;
         this.assembler = assembler;
         this.limits = limits;
+        this.statuses = statuses;
+        this.reranker = reranker;
+        this.rerankCandidates = rerankCandidates;
         this.embedTime = Timer.builder("ragstream.query.embed").register(registry);
         this.searchTime = Timer.builder("ragstream.query.search").register(registry);
+        this.waitTime = Timer.builder("ragstream.query.wait")
+                .description("read-your-writes waits for a version to be indexed")
+                .register(registry);
     }
 
     /** The best chunks of the tenant's documents for the query, best first. */
@@ -51,33 +71,112 @@ final class QueryEngine {
                     "minScore applies to dense search only: hybrid scores are fused ranks, not similarities");
         }
         SearchFilter filter = filter(tenant, query.filter());
+        if (query.waitFor() != null) {
+            awaitVersion(query.waitFor());
+        }
         float[] vector = embedTime.record(() -> embed(text));
+        int candidates = reranker.isPresent() ? Math.max(topK, rerankCandidates) : topK;
         SearchRequest request = mode == SearchRequest.Mode.HYBRID
-                ? SearchRequest.hybrid(vector, text, topK, filter)
-                : SearchRequest.dense(vector, topK, filter);
+                ? SearchRequest.hybrid(vector, text, candidates, filter)
+                : SearchRequest.dense(vector, candidates, filter);
         List<SearchHit> hits = searchTime.record(() -> store.search(collection, request));
         if (query.minScore() != null) {
             double floor = query.minScore();
             hits = hits.stream().filter(hit -> hit.score() >= floor).toList();
         }
-        return hits;
+        if (reranker.isPresent()) {
+            hits = rerank(reranker.get(), text, hits);
+        }
+        return hits.size() > topK ? hits.subList(0, topK) : hits;
+    }
+
+    private static List<SearchHit> rerank(Reranker reranker, String query, List<SearchHit> candidates) {
+        List<SearchHit> ranked = reranker.rerank(query, List.copyOf(candidates));
+        Set<String> offered =
+                candidates.stream().map(hit -> hit.chunk().chunkId()).collect(Collectors.toSet());
+        for (SearchHit hit : ranked) {
+            if (!offered.contains(hit.chunk().chunkId())) {
+                throw new IllegalStateException(
+                        "reranker " + reranker.getClass().getName() + " returned chunk "
+                                + hit.chunk().chunkId() + ", which was not among its candidates");
+            }
+        }
+        return ranked;
+    }
+
+    private void awaitVersion(QueryRequests.WaitFor waitFor) {
+        if (waitFor.docId() == null || waitFor.docId().isBlank()) {
+            throw BadRequestException.field("waitFor.docId", "waitFor.docId is missing; give the ingested docId");
+        }
+        if (waitFor.version() == null || waitFor.version().isBlank()) {
+            throw BadRequestException.field(
+                    "waitFor.version", "waitFor.version is missing; give the version the ingest API returned");
+        }
+        int timeoutMs = bounded("waitFor.timeoutMs", waitFor.timeoutMs(), limits.defaultWaitMs(), limits.maxWaitMs());
+        StatusView view = statuses.orElseThrow(() -> BadRequestException.field(
+                "waitFor",
+                "this query service does not read the status topic, so it cannot wait for a version;"
+                        + " configure kafka.bootstrap.servers"));
+        StatusView.Wait wait;
+        long start = System.nanoTime();
+        try {
+            wait = view.awaitVersion(waitFor.docId(), waitFor.version(), Duration.ofMillis(timeoutMs));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VersionNotReadyException(false, "interrupted while waiting for " + waitFor.docId());
+        } finally {
+            waitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        String latest = wait.latest()
+                .map(status -> status.stage().name().toLowerCase(Locale.ROOT)
+                        + status.version().map(v -> " (version " + v + ")").orElse(""))
+                .orElse("no status yet");
+        switch (wait.outcome()) {
+            case INDEXED, SUPERSEDED -> {}
+            case FAILED ->
+                throw new VersionNotReadyException(
+                        true,
+                        "version %s of %s failed: %s"
+                                .formatted(
+                                        waitFor.version(),
+                                        waitFor.docId(),
+                                        wait.latest()
+                                                .flatMap(DocumentStatus::reason)
+                                                .orElse("no reason given")));
+            case PENDING ->
+                throw new VersionNotReadyException(
+                        false,
+                        "version %s of %s is not indexed after %d ms; its latest stage: %s"
+                                .formatted(waitFor.version(), waitFor.docId(), timeoutMs, latest));
+        }
+    }
+
+    /** The status of a document, shown only to its own tenant. */
+    Optional<DocumentStatus> status(String tenant, String docId, boolean tenantOwnsChunks) {
+        return statuses.flatMap(view -> view.latest(docId))
+                .filter(status -> tenantOwnsChunks || status.tenant().equals(Optional.of(tenant)));
     }
 
     /** The context for the query: its best chunks, fitted to the token budget, with numbered sources. */
     QueryRequests.ContextResponse context(String tenant, QueryRequests.Context query) {
-        int maxTokens =
-                bounded("maxTokens", query.maxTokens(), limits.defaultContextTokens(), limits.maxContextTokens());
         if (query.citationStyle() != null && !query.citationStyle().equals("numbered")) {
             throw BadRequestException.field(
                     "citationStyle", "citationStyle '" + query.citationStyle() + "' is unknown; use numbered");
         }
-        List<SearchHit> hits = search(tenant, query);
-        AssembledContext context = assembler.assemble(hits, maxTokens);
+        List<SearchHit> hits = new ArrayList<>();
+        AssembledContext context = assemble(tenant, query, query.maxTokens(), hits);
         return new QueryRequests.ContextResponse(
                 context.text(),
                 context.sources(),
                 context.tokenCount(),
                 hits.stream().map(QueryRequests.Hit::of).toList());
+    }
+
+    /** Searches and assembles the context within the budget; the hits it was made from are added to {@code hits}. */
+    AssembledContext assemble(String tenant, QueryRequests.Query query, Integer maxTokens, List<SearchHit> hits) {
+        int budget = bounded("maxTokens", maxTokens, limits.defaultContextTokens(), limits.maxContextTokens());
+        hits.addAll(search(tenant, query));
+        return assembler.assemble(hits, budget);
     }
 
     /** A document's stored chunks; empty when the tenant has no such document (another tenant's is not revealed). */

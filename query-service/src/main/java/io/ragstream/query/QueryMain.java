@@ -13,6 +13,6 @@ public final class QueryMain {
                 args,
                 QueryConfig.class,
                 QueryConfig.defaults(),
-                (config, kafka) -> QueryService.start(config));
+                (config, kafka) -> QueryService.start(config, kafka));
     }
 }

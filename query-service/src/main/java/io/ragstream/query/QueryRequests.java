@@ -1,6 +1,7 @@
 package io.ragstream.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.ragstream.model.DocumentStatus;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.SearchHit;
 import java.time.Instant;
@@ -24,7 +25,17 @@ final class QueryRequests {
         String mode();
 
         Double minScore();
+
+        WaitFor waitFor();
     }
+
+    /**
+     * Read-your-writes: search only once this version of this document is indexed (or replaced by a newer one).
+     *
+     * @param version the {@code contentHash} the ingest API returned
+     * @param timeoutMs how long to wait at most; the default and the ceiling are set by the limits
+     */
+    record WaitFor(String docId, String version, Integer timeoutMs) {}
 
     /** Narrows a search; the tenant comes from the API key and cannot be set here. */
     record Filter(
@@ -35,7 +46,8 @@ final class QueryRequests {
             Instant ingestedAfter,
             Instant ingestedBefore) {}
 
-    record Search(String query, Integer topK, Filter filter, String mode, Double minScore) implements Query {}
+    record Search(String query, Integer topK, Filter filter, String mode, Double minScore, WaitFor waitFor)
+            implements Query {}
 
     record Context(
             String query,
@@ -43,9 +55,30 @@ final class QueryRequests {
             Filter filter,
             String mode,
             Double minScore,
+            WaitFor waitFor,
             Integer maxTokens,
             String citationStyle)
             implements Query {}
+
+    /** /v1/answer: the context inputs, and whether to stream the answer as server-sent events (the default). */
+    record Answer(
+            String query,
+            Integer topK,
+            Filter filter,
+            String mode,
+            Double minScore,
+            WaitFor waitFor,
+            Integer maxTokens,
+            Boolean stream)
+            implements Query {}
+
+    /** The answer when it is not streamed, and the last event of a stream without the text. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    record AnswerResponse(
+            Optional<String> answer,
+            List<AssembledContext.Source> citations,
+            List<AssembledContext.Source> sources,
+            Optional<String> finishReason) {}
 
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
     record Hit(
@@ -86,7 +119,8 @@ final class QueryRequests {
 
     record ContextResponse(String context, List<AssembledContext.Source> sources, int tokenCount, List<Hit> hits) {}
 
-    record DocumentResponse(String docId, int chunkCount, List<Hit> chunks) {}
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    record DocumentResponse(String docId, Optional<DocumentStatus> status, int chunkCount, List<Hit> chunks) {}
 
     /** Every error answers with this body. */
     record ErrorResponse(Error error) {

@@ -16,12 +16,21 @@ import io.ragstream.embedding.EmbedderOptions;
 import io.ragstream.embedding.EmbeddingUnavailableException;
 import io.ragstream.embedding.OnnxModel;
 import io.ragstream.embedding.Tokenizer;
+import io.ragstream.model.DocumentStatus;
 import io.ragstream.model.json.Json;
+import io.ragstream.status.StatusView;
+import io.ragstream.store.ChunkRecord;
+import io.ragstream.store.SearchHit;
 import io.ragstream.store.StoreUnavailableException;
 import io.ragstream.store.VectorStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -45,28 +54,51 @@ public final class QueryService implements AutoCloseable {
     private final VectorStore store;
     private final Embedder embedder;
     private final Tokenizer tokenizer;
+    private final Optional<StatusView> statuses;
 
-    private QueryService(Javalin http, VectorStore store, Embedder embedder, Tokenizer tokenizer) {
+    private QueryService(
+            Javalin http, VectorStore store, Embedder embedder, Tokenizer tokenizer, Optional<StatusView> statuses) {
         this.http = http;
         this.store = store;
         this.embedder = embedder;
         this.tokenizer = tokenizer;
+        this.statuses = statuses;
     }
 
-    /** Starts on the configured store and model. */
-    public static QueryService start(QueryConfig config) {
+    /** Starts on the configured store and model, reading document statuses from Kafka when it is configured. */
+    public static QueryService start(QueryConfig config, Map<String, String> kafka) {
         OnnxModel model = config.model().model();
-        return start(config, config.store().open(), model.loadEmbedder(EmbedderOptions.defaults()));
+        Optional<StatusView> statuses =
+                kafka.containsKey("bootstrap.servers") ? Optional.of(StatusView.start(kafka)) : Optional.empty();
+        if (statuses.isEmpty()) {
+            log.warn("kafka.bootstrap.servers is not set: document statuses and read-your-writes (waitFor) are off");
+        }
+        return start(config, config.store().open(), model.loadEmbedder(EmbedderOptions.defaults()), statuses);
     }
 
-    /** Starts on the given store and embedder, which the service then owns and closes. */
+    /** Starts on the given store and embedder without document statuses; the service owns and closes them. */
     public static QueryService start(QueryConfig config, VectorStore store, Embedder embedder) {
+        return start(config, store, embedder, Optional.empty());
+    }
+
+    /** Starts on the given store, embedder and status view, which the service then owns and closes. */
+    public static QueryService start(
+            QueryConfig config, VectorStore store, Embedder embedder, Optional<StatusView> statuses) {
         ApiKeys keys = ApiKeys.of(config.auth().keys(), config.auth().keysFile());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // Context is counted with the tokenizer of the configured model (the default model when none is set).
         Tokenizer tokenizer = config.model().model().loadTokenizer();
         QueryEngine engine = new QueryEngine(
-                embedder, store, config.collection(), new ContextAssembler(tokenizer), config.limits(), registry);
+                embedder,
+                store,
+                config.collection(),
+                new ContextAssembler(tokenizer),
+                config.limits(),
+                statuses,
+                config.rerank().className().map(QueryService::reranker),
+                config.rerank().candidates(),
+                registry);
+        Optional<ChatCompletions> chat = config.answer().endpoint().map(url -> new ChatCompletions(config.answer()));
         ObjectReader strict = Json.mapper().reader().with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         String openApi = openApiDocument();
 
@@ -91,15 +123,27 @@ public final class QueryService implements AutoCloseable {
                             "/v1/context",
                             ctx -> ctx.json(
                                     engine.context(tenant(ctx), read(ctx, strict, QueryRequests.Context.class))));
+                    server.routes.post("/v1/answer", ctx -> {
+                        QueryRequests.Answer request = read(ctx, strict, QueryRequests.Answer.class);
+                        ChatCompletions completions = chat.orElseThrow(() -> new NotFound(
+                                "answers are off in this service: set answer.endpoint to an OpenAI-compatible API"));
+                        answer(ctx, engine, completions, tenant(ctx), request);
+                    });
                     // <docId> rather than {docId}: document ids may contain slashes.
                     server.routes.get("/v1/documents/<docId>", ctx -> {
                         String docId = ctx.pathParam("docId");
-                        var chunks = engine.document(tenant(ctx), docId).orElseThrow(() -> new NotFound(docId));
+                        List<ChunkRecord> chunks =
+                                engine.document(tenant(ctx), docId).orElse(List.of());
+                        Optional<DocumentStatus> status = engine.status(tenant(ctx), docId, !chunks.isEmpty());
+                        if (chunks.isEmpty() && status.isEmpty()) {
+                            throw new NotFound("no document " + docId + " for this API key's tenant");
+                        }
                         ctx.json(new QueryRequests.DocumentResponse(
                                 docId,
+                                status,
                                 chunks.size(),
                                 chunks.stream()
-                                        .map(c -> QueryRequests.Hit.of(new io.ragstream.store.SearchHit(c, 1.0)))
+                                        .map(c -> QueryRequests.Hit.of(new SearchHit(c, 1.0)))
                                         .toList()));
                     });
 
@@ -122,6 +166,17 @@ public final class QueryService implements AutoCloseable {
                             (e, ctx) -> error(ctx, 401, "unauthorized", e.getMessage(), Optional.empty()));
                     server.routes.exception(
                             NotFound.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage(), Optional.empty()));
+                    server.routes.exception(VersionNotReadyException.class, (e, ctx) -> {
+                        if (e.failed()) {
+                            error(ctx, 409, "version_failed", e.getMessage(), Optional.of("waitFor.version"));
+                        } else {
+                            ctx.header("Retry-After", "1");
+                            error(ctx, 503, "version_pending", e.getMessage(), Optional.of("waitFor.version"));
+                        }
+                    });
+                    server.routes.exception(
+                            ChatCompletions.UpstreamException.class,
+                            (e, ctx) -> error(ctx, 502, "upstream_error", e.getMessage(), Optional.empty()));
                     server.routes.exception(StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
                     server.routes.exception(EmbeddingUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
                     server.routes.exception(Exception.class, (e, ctx) -> {
@@ -152,7 +207,78 @@ public final class QueryService implements AutoCloseable {
                 http.port(),
                 config.collection(),
                 embedder.modelId());
-        return new QueryService(http, store, embedder, tokenizer);
+        return new QueryService(http, store, embedder, tokenizer, statuses);
+    }
+
+    /**
+     * Answers from the context: as server-sent events ({@code sources}, then {@code delta} events with text, then
+     * {@code done} with the sources the answer cites), or as one JSON object when {@code stream} is false. Everything
+     * that can fail before the first byte (limits, the store, the chat endpoint refusing) answers with an error body.
+     */
+    private static void answer(
+            Context ctx, QueryEngine engine, ChatCompletions chat, String tenant, QueryRequests.Answer request)
+            throws IOException {
+        AssembledContext context = engine.assemble(tenant, request, request.maxTokens(), new ArrayList<>());
+        try (ChatCompletions.Completion completion = chat.open(Answers.prompt(request.query(), context))) {
+            StringBuilder answer = new StringBuilder();
+            if (Boolean.FALSE.equals(request.stream())) {
+                Optional<String> finish = completion.forEachText(answer::append);
+                ctx.json(new QueryRequests.AnswerResponse(
+                        Optional.of(answer.toString()),
+                        Answers.cited(answer.toString(), context.sources()),
+                        context.sources(),
+                        finish));
+                return;
+            }
+            ctx.res().setContentType("text/event-stream;charset=utf-8");
+            ctx.res().setHeader("Cache-Control", "no-cache");
+            ctx.res().setHeader("X-Accel-Buffering", "no");
+            OutputStream out = ctx.res().getOutputStream();
+            event(out, "sources", Map.of("sources", context.sources()));
+            try {
+                Optional<String> finish = completion.forEachText(text -> {
+                    answer.append(text);
+                    event(out, "delta", Map.of("text", text));
+                });
+                event(
+                        out,
+                        "done",
+                        new QueryRequests.AnswerResponse(
+                                Optional.empty(),
+                                Answers.cited(answer.toString(), context.sources()),
+                                context.sources(),
+                                finish));
+            } catch (ChatCompletions.UpstreamException e) {
+                log.warn("answer stream broke off: {}", e.getMessage());
+                event(out, "error", QueryRequests.ErrorResponse.of("upstream_error", e.getMessage(), Optional.empty()));
+            } catch (UncheckedIOException clientGone) {
+                log.info("the client closed the answer stream before its end");
+            }
+        }
+    }
+
+    private static void event(OutputStream out, String name, Object data) {
+        try {
+            out.write(("event: " + name + "\ndata: " + Json.mapper().writeValueAsString(data) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the client went away", e);
+        }
+    }
+
+    private static Reranker reranker(String className) {
+        try {
+            return Class.forName(className)
+                    .asSubclass(Reranker.class)
+                    .getConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalArgumentException(
+                    "rerank.class-name=" + className + " is not a Reranker with a public no-argument constructor on"
+                            + " the class path: " + e,
+                    e);
+        }
     }
 
     /** The port the API listens on. */
@@ -163,6 +289,7 @@ public final class QueryService implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        statuses.ifPresent(StatusView::close);
         store.close();
         embedder.close();
         tokenizer.close();
@@ -239,7 +366,7 @@ public final class QueryService implements AutoCloseable {
             if (in == null) {
                 throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the query-service jar");
             }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -252,10 +379,10 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    /** No such document for this tenant. */
+    /** No such document for this tenant, or a route that is switched off. */
     static final class NotFound extends RuntimeException {
-        NotFound(String docId) {
-            super("no document " + docId + " for this API key's tenant");
+        NotFound(String message) {
+            super(message);
         }
     }
 }

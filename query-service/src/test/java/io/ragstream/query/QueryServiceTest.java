@@ -87,14 +87,10 @@ class QueryServiceTest {
         }
         store.upsert("chunks", embedded);
 
-        QueryConfig defaults = QueryConfig.defaults();
-        QueryConfig config = new QueryConfig(
-                0,
-                "chunks",
-                new QueryConfig.Auth("acme:" + ACME + ",globex:" + GLOBEX, Optional.empty()),
-                defaults.limits(),
-                defaults.store(),
-                defaults.model());
+        QueryConfig config = QueryConfig.defaults()
+                .withHttpPort(0)
+                .withCollection("chunks")
+                .withKeys("acme:" + ACME + ",globex:" + GLOBEX);
         service = QueryService.start(config, store, embedder);
     }
 
@@ -181,6 +177,16 @@ class QueryServiceTest {
         assertError(send("/v1/search", ACME, Map.of("query", "x", "mode", "fuzzy")), 400, "mode", "dense or hybrid");
         assertError(send("/v1/context", ACME, Map.of("query", "x", "maxTokens", 0)), 400, "maxTokens", "between 1");
         assertError(
+                send("/v1/search", ACME, Map.of("query", "x", "waitFor", Map.of("docId", "kb:a", "version", "v1"))),
+                400,
+                "waitFor",
+                "kafka.bootstrap.servers");
+        assertError(
+                send("/v1/search", ACME, Map.of("query", "x", "waitFor", Map.of("docId", "kb:a"))),
+                400,
+                "waitFor.version",
+                "missing");
+        assertError(
                 send("/v1/search", ACME, Map.of("query", "x", "filter", Map.of("docId", List.of("a")))),
                 400,
                 "filter.docId",
@@ -218,7 +224,8 @@ class QueryServiceTest {
         SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(response.body());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(parsed.getMessages()).isEmpty();
-        assertThat(parsed.getOpenAPI().getPaths()).containsKeys("/v1/search", "/v1/context", "/v1/documents/{docId}");
+        assertThat(parsed.getOpenAPI().getPaths())
+                .containsKeys("/v1/search", "/v1/context", "/v1/answer", "/v1/documents/{docId}");
     }
 
     @Test

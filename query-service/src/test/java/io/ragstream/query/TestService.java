@@ -4,6 +4,7 @@ import io.ragstream.embedding.EmbedderOptions;
 import io.ragstream.embedding.InputKind;
 import io.ragstream.embedding.OnnxEmbedder;
 import io.ragstream.embedding.OnnxModel;
+import io.ragstream.status.StatusView;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.CollectionSpec;
 import io.ragstream.store.EmbeddedChunk;
@@ -20,15 +21,46 @@ final class TestService implements AutoCloseable {
     static final String TENANT = "acme";
 
     private final QueryService service;
+    private final VectorStore store;
+    private final OnnxEmbedder embedder;
+    private final String collection;
 
-    private TestService(QueryService service) {
+    private TestService(QueryService service, VectorStore store, OnnxEmbedder embedder, String collection) {
         this.service = service;
+        this.store = store;
+        this.embedder = embedder;
+        this.collection = collection;
     }
 
-    /** Indexes the chunks into collection {@code chunks} of the store and starts the service on a free port. */
+    /** Indexes the chunks into the collection of the store and starts the service on a free port. */
     static TestService start(VectorStore store, String collection, String key, List<ChunkRecord> chunks) {
+        return start(store, chunks, config(collection, key), Optional.empty());
+    }
+
+    /** The default settings on a free port, with one key of tenant acme. */
+    static QueryConfig config(String collection, String key) {
+        return QueryConfig.defaults().withHttpPort(0).withCollection(collection).withKeys(TENANT + ":" + key);
+    }
+
+    /** Indexes the chunks into the configured collection and starts the service with these settings. */
+    static TestService start(
+            VectorStore store, List<ChunkRecord> chunks, QueryConfig config, Optional<StatusView> statuses) {
+        String collection = config.collection();
         OnnxEmbedder embedder = OnnxModel.bgeSmallEnV15Quantized().loadEmbedder(EmbedderOptions.defaults());
         store.ensureCollection(collection, new CollectionSpec(embedder.modelId(), embedder.dimension()));
+        index(store, embedder, collection, chunks);
+        return new TestService(QueryService.start(config, store, embedder, statuses), store, embedder, collection);
+    }
+
+    /** Embeds and writes more chunks while the service runs, as the embedder service would. */
+    void index(List<ChunkRecord> chunks) {
+        index(store, embedder, collection, chunks);
+    }
+
+    private static void index(VectorStore store, OnnxEmbedder embedder, String collection, List<ChunkRecord> chunks) {
+        if (chunks.isEmpty()) {
+            return;
+        }
         List<float[]> vectors =
                 embedder.embed(chunks.stream().map(ChunkRecord::text).toList(), InputKind.PASSAGE);
         List<EmbeddedChunk> embedded = new ArrayList<>();
@@ -36,25 +68,21 @@ final class TestService implements AutoCloseable {
             embedded.add(new EmbeddedChunk(chunks.get(i), vectors.get(i)));
         }
         store.upsert(collection, embedded);
-        QueryConfig defaults = QueryConfig.defaults();
-        QueryConfig config = new QueryConfig(
-                0,
-                collection,
-                new QueryConfig.Auth(TENANT + ":" + key, Optional.empty()),
-                defaults.limits(),
-                defaults.store(),
-                defaults.model());
-        return new TestService(QueryService.start(config, store, embedder));
     }
 
     /** The only chunk of a document of tenant acme, at https://kb.test/NAME. */
     static ChunkRecord chunk(String docId, Optional<String> title, String text) {
+        return chunk(docId, "v1", title, text);
+    }
+
+    /** The only chunk of one version of a document of tenant acme, at https://kb.test/NAME. */
+    static ChunkRecord chunk(String docId, String version, Optional<String> title, String text) {
         String name = docId.substring(docId.lastIndexOf('/') + 1).replace("kb:", "");
         return new ChunkRecord(
-                docId + "#v1#0",
+                docId + "#" + version + "#0",
                 docId,
                 TENANT,
-                "v1",
+                version,
                 "test",
                 "https://kb.test/" + name,
                 title,

@@ -74,6 +74,7 @@ class SerdesTest {
         var serde = new DocumentStatusSerde();
         DocumentStatus failed = new DocumentStatus(
                 "web:1",
+                Optional.of("acme"),
                 DocumentStatus.Stage.FAILED,
                 Optional.of("abc"),
                 Optional.empty(),

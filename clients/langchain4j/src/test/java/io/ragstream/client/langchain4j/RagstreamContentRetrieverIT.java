@@ -58,14 +58,8 @@ class RagstreamContentRetrieverIT {
                     Instant.now());
             store.upsert("chunks", List.of(new EmbeddedChunk(chunk, vectors.get(i))));
         }
-        QueryConfig defaults = QueryConfig.defaults();
-        QueryConfig config = new QueryConfig(
-                0,
-                "chunks",
-                new QueryConfig.Auth("acme:" + KEY, Optional.empty()),
-                defaults.limits(),
-                defaults.store(),
-                defaults.model());
+        QueryConfig config =
+                QueryConfig.defaults().withHttpPort(0).withCollection("chunks").withKeys("acme:" + KEY);
 
         try (QueryService service = QueryService.start(config, store, embedder)) {
             String base = "http://127.0.0.1:" + service.port();

@@ -3,6 +3,8 @@ package io.ragstream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ragstream.model.json.Json;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.MilvusVectorStore;
 import io.ragstream.testkit.MilvusFixture;
@@ -12,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,6 +53,34 @@ class QueryServiceIT {
 
             await().atMost(Duration.ofSeconds(60)).until(() -> search(service).statusCode() == 200);
             assertThat(search(service).body()).contains("compacted topic");
+        }
+    }
+
+    @Test
+    void expectedDocumentComesFirstOnMilvusInEveryMode() throws Exception {
+        try (TestService service = TestService.start(
+                MilvusVectorStore.connect(milvus.uri(), Optional.empty()),
+                milvus.uniqueCollection("corpus"),
+                "secret-key",
+                SampleCorpus.chunks(TestService.TENANT))) {
+            for (String mode : new String[] {"hybrid", "dense"}) {
+                for (var question : SampleCorpus.QUESTIONS.entrySet()) {
+                    String body = Json.mapper()
+                            .writeValueAsString(Map.of("query", question.getKey(), "topK", 3, "mode", mode));
+                    HttpResponse<String> response = http.send(
+                            HttpRequest.newBuilder(URI.create(service.baseUrl() + "/v1/search"))
+                                    .header("Authorization", "Bearer secret-key")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    JsonNode hits = Json.mapper().readTree(response.body()).get("hits");
+                    assertThat(hits.get(0).get("docId").asText())
+                            .as(mode + ": " + question.getKey())
+                            .isEqualTo(question.getValue());
+                }
+            }
         }
     }
 

@@ -19,19 +19,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.jsoup.Jsoup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,23 +51,12 @@ class QueryServiceTest {
         LuceneVectorStore store = new LuceneVectorStore(storeDir);
         store.ensureCollection("chunks", new CollectionSpec(embedder.modelId(), embedder.dimension()));
         List<ChunkRecord> chunks = new ArrayList<>();
-        Path corpus = Path.of(System.getProperty("user.dir")).getParent().resolve("samples/corpus");
-        try (Stream<Path> files = Files.walk(corpus)) {
-            for (Path file : files.filter(f -> f.toString().matches(".*/(en|ko)/.*\\.(md|html)"))
-                    .sorted()
-                    .toList()) {
-                String name = corpus.relativize(file).toString();
-                List<String> paragraphs = paragraphs(file);
-                for (int i = 0; i < paragraphs.size(); i++) {
-                    chunks.add(chunk("acme", "kb:" + name, i, paragraphs.get(i)));
-                }
-            }
-        }
+        chunks.addAll(SampleCorpus.chunks("acme"));
         // Another tenant's documents use the same words: none of them may ever reach acme.
         for (int i = 0; i < 10; i++) {
             String docId = "globex:doc-" + i;
             globexDocIds.add(docId);
-            chunks.add(chunk(
+            chunks.add(SampleCorpus.chunk(
                     "globex",
                     docId,
                     0,
@@ -101,16 +85,7 @@ class QueryServiceTest {
 
     @Test
     void expectedDocumentComesFirstForQuestionsAboutTheCorpus() throws Exception {
-        Map<String, String> questions = Map.of(
-                "What does a compacted topic keep for each key?", "kb:en/log-compaction.md",
-                "How does reciprocal rank fusion combine result lists without using raw scores?",
-                        "kb:en/hybrid-search.md",
-                "Why should each chunk remember the path of headings above it?", "kb:en/chunking.md",
-                "Which Milvus consistency level waits until every acknowledged write is visible?", "kb:en/milvus.md",
-                "Should transient failures such as a database outage go to the dead-letter queue?",
-                        "kb:en/dead-letter-queues.html",
-                "같은 키를 가진 레코드는 어느 파티션으로 가나요?", "kb:ko/kafka-basics.md",
-                "검색 증강 생성은 무엇인가요?", "kb:ko/rag-overview.md");
+        Map<String, String> questions = SampleCorpus.QUESTIONS;
         for (var question : questions.entrySet()) {
             JsonNode hits = post("/v1/search", ACME, Map.of("query", question.getKey(), "topK", 3))
                     .get("hits");
@@ -271,36 +246,5 @@ class QueryServiceTest {
     private static HttpRequest.Builder request(String path, String key) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path));
         return key == null ? builder : builder.header("Authorization", "Bearer " + key);
-    }
-
-    private static ChunkRecord chunk(String tenant, String docId, int ordinal, String text) {
-        return new ChunkRecord(
-                docId + "#v1#" + ordinal,
-                docId,
-                tenant,
-                "v1",
-                "test",
-                "https://kb.test/" + docId,
-                Optional.of(docId),
-                ordinal,
-                text,
-                List.of(),
-                List.of(),
-                Map.of(),
-                Instant.parse("2026-11-22T10:00:00Z"));
-    }
-
-    /** A file's paragraphs: blank-line separated for Markdown, block text for HTML. */
-    private static List<String> paragraphs(Path file) throws IOException {
-        String content = Files.readString(file);
-        if (file.toString().endsWith(".html")) {
-            List<String> blocks = new ArrayList<>();
-            Jsoup.parse(content).select("h1,h2,p").forEach(e -> blocks.add(e.text()));
-            return blocks;
-        }
-        return Stream.of(content.split("\\n\\s*\\n"))
-                .map(String::strip)
-                .filter(p -> !p.isEmpty())
-                .toList();
     }
 }

@@ -11,6 +11,7 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ragstream.config.ApiKeys;
 import io.ragstream.embedding.Embedder;
 import io.ragstream.embedding.EmbedderOptions;
 import io.ragstream.embedding.EmbeddingUnavailableException;

@@ -1,4 +1,4 @@
-package io.ragstream.query;
+package io.ragstream.config;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package io.ragstream.query;
+package io.ragstream.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

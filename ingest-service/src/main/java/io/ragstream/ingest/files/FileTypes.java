@@ -1,16 +1,10 @@
 package io.ragstream.ingest.files;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /** The content type of a file and whether its bytes can travel as text. */
 final class FileTypes {
@@ -46,9 +40,6 @@ final class FileTypes {
             Map.entry("epub", "application/epub+zip"),
             Map.entry("eml", "message/rfc822"));
 
-    private static final Set<String> TEXTUAL_APPLICATION_TYPES =
-            Set.of("application/json", "application/xml", "application/yaml");
-
     private FileTypes() {}
 
     /** By extension first, then as the platform guesses it, else {@code application/octet-stream}. */
@@ -64,28 +55,6 @@ final class FileTypes {
             return probed == null ? OCTET_STREAM : probed;
         } catch (IOException e) {
             return OCTET_STREAM;
-        }
-    }
-
-    /** Whether documents of this type are text, so they can be published as text when their bytes are UTF-8. */
-    static boolean isText(String contentType) {
-        return contentType.startsWith("text/")
-                || TEXTUAL_APPLICATION_TYPES.contains(contentType)
-                || contentType.endsWith("+xml")
-                || contentType.endsWith("+json");
-    }
-
-    /** The bytes as a string when they are valid UTF-8; empty otherwise, so they are sent as they are. */
-    static Optional<String> utf8(byte[] bytes) {
-        try {
-            return Optional.of(StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString());
-        } catch (CharacterCodingException e) {
-            return Optional.empty();
         }
     }
 }

@@ -3,7 +3,6 @@ package io.ragstream.ingest.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ragstream.ingest.IngestCounters;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -255,22 +253,6 @@ class FileLoaderTest {
         assertThat(sink.deleted()).isEmpty();
         assertThat(summary.failed()).isEqualTo(1);
         assertThat(state.size()).isEqualTo(1);
-    }
-
-    @Test
-    void unreadableFileIsCountedFailedAndKeepsItsDocument() throws IOException {
-        Path file = write("a.txt", "readable");
-        FileLoader loader = new FileLoader(config(), sink, state, counters);
-        loader.scan();
-        Files.writeString(file, "no longer readable");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
-        assumeFalse(Files.isReadable(file), "this user reads every file (root)");
-
-        FileLoadSummary summary = loader.scan();
-
-        assertThat(summary.failed()).isEqualTo(1);
-        assertThat(sink.deleted()).isEmpty();
-        assertThat(state.get(key(file))).isPresent();
     }
 
     @Test

@@ -100,10 +100,10 @@ final class QueryBench implements Callable<Integer> {
         for (String name : stores) {
             rows.addAll(measure(name, bodies));
         }
-        String format = "| %-7s | %-28s | %9s | %9s | %10s | %13s |%n";
+        String format = "| %-7s | %-36s | %9s | %9s | %10s | %13s |%n";
         System.out.printf(format, "store", "path", "p50 ms", "p99 ms", "req/s", "p99 / direct");
         System.out.printf(
-                format, "-".repeat(7), "-".repeat(28), "-".repeat(9), "-".repeat(9), "-".repeat(10), "-".repeat(13));
+                format, "-".repeat(7), "-".repeat(36), "-".repeat(9), "-".repeat(9), "-".repeat(10), "-".repeat(13));
         rows.forEach(row -> System.out.printf(format, (Object[]) row));
         System.out.println(
                 "\nGoal: p99 of /v1/search with 1 client <= 3x the direct path's p99 (the HTTP layer is thin)."
@@ -130,16 +130,17 @@ final class QueryBench implements Callable<Integer> {
         try (QueryService service = QueryService.start(config, store, embedder)) {
             for (int count : clients) {
                 String[] result = load(service.port(), count, bodies);
+                String label = "/v1/search, " + count + " client" + (count == 1 ? "" : "s");
+                if (!result[4].equals("0")) {
+                    label += " (" + result[4] + " not 200)";
+                }
                 rows.add(row(
                         name,
-                        "/v1/search, " + count + " client" + (count == 1 ? "" : "s"),
+                        label,
                         Long.parseLong(result[1]),
                         Long.parseLong(result[2]),
                         Double.parseDouble(result[3]),
                         directP99));
-                if (!result[4].equals("0")) {
-                    throw new IllegalStateException(result[4] + " requests did not answer 200");
-                }
             }
         } finally {
             // The service closed the store and the embedder; drop the collection through a fresh connection.

@@ -21,6 +21,7 @@ import io.ragstream.model.DocumentStatus;
 import io.ragstream.model.json.Json;
 import io.ragstream.status.StatusView;
 import io.ragstream.store.ChunkRecord;
+import io.ragstream.store.CollectionNotFoundException;
 import io.ragstream.store.SearchHit;
 import io.ragstream.store.StoreUnavailableException;
 import io.ragstream.store.VectorStore;
@@ -179,6 +180,17 @@ public final class QueryService implements AutoCloseable {
                             ChatCompletions.UpstreamException.class,
                             (e, ctx) -> error(ctx, 502, "upstream_error", e.getMessage(), Optional.empty()));
                     server.routes.exception(StoreUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
+                    server.routes.exception(CollectionNotFoundException.class, (e, ctx) -> {
+                        ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+                        error(
+                                ctx,
+                                503,
+                                "unavailable",
+                                "collection " + config.collection()
+                                        + " is not in the store yet: nothing has been indexed into it; retry once the"
+                                        + " embedder has written documents",
+                                Optional.empty());
+                    });
                     server.routes.exception(EmbeddingUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
                     server.routes.exception(Exception.class, (e, ctx) -> {
                         String id = UUID.randomUUID().toString();

@@ -204,6 +204,28 @@ class QueryServiceTest {
     }
 
     @Test
+    void searchBeforeAnythingIsIndexedAnswers503(@TempDir Path empty) throws Exception {
+        QueryConfig config = QueryConfig.defaults()
+                .withHttpPort(0)
+                .withCollection("nothing_yet")
+                .withKeys("acme:" + ACME);
+        try (QueryService fresh = QueryService.start(
+                config,
+                new LuceneVectorStore(empty),
+                OnnxModel.bgeSmallEnV15Quantized().loadEmbedder(EmbedderOptions.defaults()))) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fresh.port() + "/v1/search"))
+                            .header("Authorization", "Bearer " + ACME)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"anything\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertError(response, 503, null, "nothing_yet is not in the store yet");
+            assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        }
+    }
+
+    @Test
     void healthAndMetricsAnswerWithoutAKey() throws Exception {
         assertThat(get("/health/live", null).statusCode()).isEqualTo(200);
         assertThat(get("/health/ready", null).statusCode()).isEqualTo(200);

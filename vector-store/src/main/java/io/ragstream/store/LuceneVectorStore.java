@@ -415,7 +415,7 @@ public final class LuceneVectorStore implements VectorStore {
 
     private Index existing(String collection) {
         return index(resolve(collection))
-                .orElseThrow(() -> new IllegalStateException("collection " + collection + " does not exist under "
+                .orElseThrow(() -> new CollectionNotFoundException("collection " + collection + " does not exist under "
                         + collectionsDir + "; call ensureCollection first"));
     }
 

@@ -412,7 +412,7 @@ public final class MilvusVectorStore implements VectorStore {
 
     private Target existing(String collection) {
         return describeTarget(collection)
-                .orElseThrow(() -> new IllegalStateException("collection " + collection
+                .orElseThrow(() -> new CollectionNotFoundException("collection " + collection
                         + " does not exist in Milvus at " + uri + "; call ensureCollection first"));
     }
 

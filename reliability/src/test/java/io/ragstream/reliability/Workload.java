@@ -1,0 +1,136 @@
+package io.ragstream.reliability;
+
+import io.ragstream.model.RawDocument;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Creates, updates and deletes of raw documents, as an outside producer publishes them to {@code docs.raw}, in waves,
+ * with the state the event log leaves: every document's latest version, or its deletion.
+ */
+final class Workload {
+
+    /** One record for {@code docs.raw}: a version, or a tombstone (no document). */
+    record Event(String docId, Optional<RawDocument> document) {}
+
+    private static final String[] WORDS = {
+        "kafka",
+        "stream",
+        "vector",
+        "index",
+        "chunk",
+        "document",
+        "update",
+        "delete",
+        "tenant",
+        "search",
+        "fresh",
+        "embedding",
+        "partition",
+        "offset",
+        "commit",
+        "store",
+        "milvus",
+        "lucene",
+        "query",
+        "context",
+        "replica",
+        "leader",
+        "segment",
+        "compaction",
+        "schema",
+        "record",
+        "consumer",
+        "producer",
+        "batch",
+        "latency"
+    };
+
+    private final Random random;
+    private final int documents;
+    private final Map<String, Optional<RawDocument>> expected = new LinkedHashMap<>();
+    private final List<List<Event>> waves = new ArrayList<>();
+    private int revision;
+
+    private Workload(long seed, int documents) {
+        this.random = new Random(seed);
+        this.documents = documents;
+    }
+
+    /**
+     * A first wave creating every document, then {@code waves - 1} waves each updating about a fifth of the documents,
+     * deleting about a twentieth and re-creating some deleted ones.
+     */
+    static Workload generate(long seed, int documents, int waves) {
+        Workload workload = new Workload(seed, documents);
+        List<Event> first = new ArrayList<>();
+        for (int i = 0; i < documents; i++) {
+            first.add(workload.version(i));
+        }
+        workload.waves.add(first);
+        for (int w = 1; w < waves; w++) {
+            List<Event> wave = new ArrayList<>();
+            for (int i = 0; i < documents / 5; i++) {
+                wave.add(workload.version(workload.random.nextInt(documents)));
+            }
+            for (int i = 0; i < Math.max(1, documents / 20); i++) {
+                wave.add(workload.delete(workload.random.nextInt(documents)));
+            }
+            workload.waves.add(wave);
+        }
+        return workload;
+    }
+
+    List<List<Event>> waves() {
+        return waves;
+    }
+
+    /** Every document's final state: its latest version, or empty when it was deleted last. */
+    Map<String, Optional<RawDocument>> expected() {
+        return expected;
+    }
+
+    int events() {
+        return waves.stream().mapToInt(List::size).sum();
+    }
+
+    private Event version(int number) {
+        String key = "rel://doc-" + number;
+        StringBuilder text = new StringBuilder("# Document " + number + "\n\n");
+        // One document in eight is long enough to be cut into several chunks.
+        boolean longOne = random.nextInt(8) == 0;
+        int paragraphs = longOne ? 8 + random.nextInt(8) : 1 + random.nextInt(3);
+        for (int p = 0; p < paragraphs; p++) {
+            for (int w = 0; w < 20 + random.nextInt(60); w++) {
+                text.append(WORDS[random.nextInt(WORDS.length)]).append(' ');
+            }
+            text.append("\n\n");
+        }
+        text.append("Revision ").append(revision++).append('.');
+        RawDocument document = RawDocument.builder()
+                .tenant("acme")
+                .source("rel")
+                .uri(key)
+                .title("Document " + number)
+                .text("text/markdown", text.toString())
+                .fetchedAt(Instant.parse("2026-11-22T10:00:00Z"))
+                .build();
+        expected.put(document.docId(), Optional.of(document));
+        return new Event(document.docId(), Optional.of(document));
+    }
+
+    private Event delete(int number) {
+        String docId = io.ragstream.model.Ids.docId("acme", "rel", "rel://doc-" + number);
+        expected.put(docId, Optional.empty());
+        return new Event(docId, Optional.empty());
+    }
+
+    int documents() {
+        return documents;
+    }
+}

@@ -1,11 +1,9 @@
-package io.ragstream.cli;
+package io.ragstream.embedding;
 
-import io.ragstream.embedding.Embedder;
-import io.ragstream.embedding.InputKind;
 import java.util.List;
 
-/** The one model session shared by the embedder and the query service of {@code ragstream up}; the launcher closes it. */
-record SharedEmbedder(Embedder embedder) implements Embedder {
+/** One model session shared by several services in one process; closing it through a service does nothing. */
+public record SharedEmbedder(Embedder embedder) implements Embedder {
 
     @Override
     public String modelId() {
@@ -29,6 +27,6 @@ record SharedEmbedder(Embedder embedder) implements Embedder {
 
     @Override
     public void close() {
-        // The launcher owns the model.
+        // The model's owner closes it.
     }
 }

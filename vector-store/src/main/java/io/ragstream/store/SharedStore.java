@@ -1,21 +1,14 @@
-package io.ragstream.cli;
+package io.ragstream.store;
 
-import io.ragstream.store.ChunkRecord;
-import io.ragstream.store.CollectionSpec;
-import io.ragstream.store.SearchFilter;
-import io.ragstream.store.SearchHit;
-import io.ragstream.store.SearchRequest;
-import io.ragstream.store.StoreChanges;
-import io.ragstream.store.VectorStore;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One store shared by the embedder and the query service of {@code ragstream up}: an embedded Lucene index has one
- * writer, so both must use the same instance. Closing it through a service does nothing; the launcher closes the store
- * itself once both services have stopped.
+ * One store shared by several services in one process (the embedder and the query service of {@code ragstream up}, a
+ * benchmark): an embedded Lucene index has one writer, so all must use the same instance. Closing it through a service
+ * does nothing; whoever made the store closes it once every service has stopped.
  */
-record SharedStore(VectorStore store) implements VectorStore {
+public record SharedStore(VectorStore store) implements VectorStore {
 
     @Override
     public void ensureCollection(String collection, CollectionSpec spec) {
@@ -64,6 +57,6 @@ record SharedStore(VectorStore store) implements VectorStore {
 
     @Override
     public void close() {
-        // The launcher owns the store.
+        // The store's owner closes it.
     }
 }

@@ -1,5 +1,7 @@
 package io.ragstream.embedder;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -9,6 +11,7 @@ import io.ragstream.embedding.EmbedderOptions;
 import io.ragstream.embedding.OpenAiEmbedder;
 import io.ragstream.model.Topics;
 import io.ragstream.store.CollectionSpec;
+import io.ragstream.store.StoreUnavailableException;
 import io.ragstream.store.VectorStore;
 import java.net.URI;
 import java.time.Clock;
@@ -70,11 +73,22 @@ public final class EmbedderService implements AutoCloseable {
             log.info("created topics={}", created);
         }
         CachingEmbedder embedder = new CachingEmbedder(model, config.embedder().cacheEntries());
-        // Refuses, with a clear error, a collection made for another model or dimension.
-        store.ensureCollection(
-                config.collection(),
-                new CollectionSpec(
-                        embedder.modelId(), embedder.dimension(), config.store().textAnalyzer()));
+        // Refuses, with a clear error, a collection made for another model or dimension. A store that does not answer
+        // yet (started after this service, restarting) is waited for, as the consumer loop waits out outages later.
+        CollectionSpec spec = new CollectionSpec(
+                embedder.modelId(), embedder.dimension(), config.store().textAnalyzer());
+        RetryPolicy<Object> untilReachable = RetryPolicy.builder()
+                .handle(StoreUnavailableException.class)
+                .withBackoff(
+                        Duration.ofMillis(config.embedder().retryInitialMs()),
+                        Duration.ofMillis(config.embedder().retryMaxMs()))
+                .withMaxRetries(-1)
+                .onRetry(event -> log.warn(
+                        "the store does not answer at start-up (attempt {}): {}; retrying",
+                        event.getAttemptCount(),
+                        event.getLastException().getMessage()))
+                .build();
+        Failsafe.with(untilReachable).run(() -> store.ensureCollection(config.collection(), spec));
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(

@@ -3,40 +3,30 @@ package io.ragstream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.ragstream.model.json.Json;
 import io.ragstream.store.LuceneVectorStore;
 import io.ragstream.store.SearchHit;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * {@code /v1/answer} against a local server speaking the OpenAI chat completions streaming protocol (no chat model ships
- * in a package registry, so the server plays one with a fixed answer), and the rerank hook.
- */
+/** {@code /v1/answer} against a {@link FakeChatServer}, and the rerank hook. */
 class AnswerAndRerankTest {
 
     private static final String KEY = "answer-key-0123456789";
-    private static final List<String> ANSWER =
-            List.of("A compacted topic keeps ", "the latest value ", "for every key [1].");
+    private static final List<String> ANSWER = FakeChatServer.ANSWER;
 
     @TempDir
     static Path dir;
@@ -44,9 +34,7 @@ class AnswerAndRerankTest {
     @TempDir
     static Path rerankDir;
 
-    private static HttpServer chat;
-    private static final AtomicReference<String> lastChatRequest = new AtomicReference<>();
-    private static final AtomicInteger chatStatus = new AtomicInteger(200);
+    private static FakeChatServer chat;
     private static TestService answering;
     private static TestService reranking;
     private static TestService plain;
@@ -62,36 +50,8 @@ class AnswerAndRerankTest {
 
     @BeforeAll
     static void start() throws IOException {
-        chat = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        chat.createContext("/v1/chat/completions", exchange -> {
-            lastChatRequest.set(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            if (chatStatus.get() != 200) {
-                byte[] body = "{\"error\":{\"message\":\"model overloaded\"}}".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(chatStatus.get(), body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-                return;
-            }
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(data("{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}"));
-                for (String piece : ANSWER) {
-                    out.write(data("{\"choices\":[{\"index\":0,\"delta\":{\"content\":"
-                            + Json.mapper().writeValueAsString(piece) + "}}]}"));
-                    out.flush();
-                }
-                out.write(data("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}"));
-                out.write(data("[DONE]"));
-            }
-        });
-        chat.start();
-        QueryConfig.Answer answer = new QueryConfig.Answer(
-                Optional.of("http://127.0.0.1:" + chat.getAddress().getPort() + "/v1/"),
-                "test-model",
-                Optional.of("sk-test"),
-                256,
-                10);
+        chat = FakeChatServer.start();
+        QueryConfig.Answer answer = chat.settings();
         answering = TestService.start(
                 new LuceneVectorStore(dir),
                 CHUNKS,
@@ -111,7 +71,7 @@ class AnswerAndRerankTest {
         answering.close();
         reranking.close();
         plain.close();
-        chat.stop(0);
+        chat.close();
     }
 
     @Test
@@ -139,7 +99,7 @@ class AnswerAndRerankTest {
                 .isEqualTo(sources.get(0).get("docId").asText())
                 .isEqualTo("kb:compaction");
 
-        JsonNode sent = Json.mapper().readTree(lastChatRequest.get());
+        JsonNode sent = Json.mapper().readTree(chat.lastRequest());
         assertThat(sent.get("model").asText()).isEqualTo("test-model");
         assertThat(sent.get("stream").asBoolean()).isTrue();
         assertThat(sent.get("messages").get(0).get("role").asText()).isEqualTo("system");
@@ -164,7 +124,7 @@ class AnswerAndRerankTest {
 
     @Test
     void chatEndpointFailureIs502InTheErrorShape() throws Exception {
-        chatStatus.set(503);
+        chat.failWith(503);
         try {
             HttpResponse<String> response =
                     post(answering, "/v1/answer", Map.of("query", "What does compaction keep?"));
@@ -174,7 +134,7 @@ class AnswerAndRerankTest {
             assertThat(error.get("code").asText()).isEqualTo("upstream_error");
             assertThat(error.get("message").asText()).contains("HTTP 503").contains("model overloaded");
         } finally {
-            chatStatus.set(200);
+            chat.failWith(200);
         }
     }
 
@@ -217,10 +177,6 @@ class AnswerAndRerankTest {
             }
             return scored;
         }
-    }
-
-    private static byte[] data(String json) {
-        return ("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Server-sent events as [name, data] pairs. */

@@ -45,8 +45,13 @@ class QueryApiFuzzIT {
                         Instant.parse("2026-11-22T10:00:00Z")),
                 TestService.chunk("kb:2", Optional.empty(), "Reciprocal rank fusion adds one over k plus rank."));
 
-        try (TestService service =
-                TestService.start(new LuceneVectorStore(dir.resolve("index")), "chunks", KEY, chunks)) {
+        // /v1/answer is on, over a stand-in chat model, so its schema is fuzzed too.
+        try (FakeChatServer chat = FakeChatServer.start();
+                TestService service = TestService.start(
+                        new LuceneVectorStore(dir.resolve("index")),
+                        chunks,
+                        TestService.config("chunks", KEY).withAnswer(chat.settings()),
+                        Optional.empty())) {
             String base = service.baseUrl();
             Path log = dir.resolve("schemathesis.log");
             Process run = new ProcessBuilder(
@@ -74,7 +79,7 @@ class QueryApiFuzzIT {
             assertThat(run.exitValue())
                     .as("schemathesis found failures:%n%s", output)
                     .isZero();
-            assertThat(output).contains("Tested: 6", "No issues found").containsPattern("[1-9][0-9]* generated");
+            assertThat(output).contains("Tested: 7", "No issues found").containsPattern("[1-9][0-9]* generated");
         }
     }
 }

@@ -11,7 +11,13 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "ragstream 0.1.0",
         description = "Streaming ingestion for RAG: run the pipeline locally, send documents in, ask questions.",
-        subcommands = {UpCommand.class, IngestCommand.class, QueryCommand.class, StatusCommand.class})
+        subcommands = {
+            UpCommand.class,
+            IngestCommand.class,
+            QueryCommand.class,
+            StatusCommand.class,
+            BrokerCommand.class
+        })
 public final class RagstreamCli {
 
     /** Options every command shares. */

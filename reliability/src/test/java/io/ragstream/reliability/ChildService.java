@@ -17,14 +17,20 @@ final class ChildService implements AutoCloseable {
 
     private final String name;
     private final String mainClass;
+    private final List<String> arguments;
     private final Map<String, String> environment;
     private final Path log;
     private Process process;
     private int starts;
 
     ChildService(String name, String mainClass, Map<String, String> environment, Path log) {
+        this(name, mainClass, List.of(), environment, log);
+    }
+
+    ChildService(String name, String mainClass, List<String> arguments, Map<String, String> environment, Path log) {
         this.name = name;
         this.mainClass = mainClass;
+        this.arguments = List.copyOf(arguments);
         this.environment = Map.copyOf(environment);
         this.log = log;
     }
@@ -45,6 +51,7 @@ final class ChildService implements AutoCloseable {
                 "-cp",
                 System.getProperty("java.class.path"),
                 mainClass));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

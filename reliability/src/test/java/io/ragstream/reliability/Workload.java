@@ -133,4 +133,16 @@ final class Workload {
     int documents() {
         return documents;
     }
+
+    /** The same workload's first {@code count} waves, with the state they leave. */
+    Workload upTo(int count) {
+        Workload first = new Workload(0, documents);
+        for (List<Event> wave : waves.subList(0, count)) {
+            first.waves.add(wave);
+            for (Event event : wave) {
+                first.expected.put(event.docId(), event.document());
+            }
+        }
+        return first;
+    }
 }

@@ -1,0 +1,132 @@
+package io.ragstream.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ragstream.model.DocumentStatus;
+import io.ragstream.model.RawDocument;
+import io.ragstream.model.Topics;
+import io.ragstream.model.json.RawDocumentSerde;
+import io.ragstream.status.StatusView;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** What the reliability tests share: the services' settings, publishing a workload, waiting for the pipeline to settle. */
+final class Harness {
+
+    private Harness() {}
+
+    /** Settings every child service gets: the broker, topics made by the test, quick failure detection. */
+    static Map<String, String> common(String bootstrapServers) {
+        Map<String, String> common = new HashMap<>();
+        common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        common.put("RAGSTREAM_TOPICS_CREATE", "false");
+        // A killed member's partitions move on after this, not the default 45 s.
+        common.put("KAFKA_SESSION_TIMEOUT_MS", "6000");
+        common.put("KAFKA_HEARTBEAT_INTERVAL_MS", "1500");
+        return common;
+    }
+
+    /** Where a test's child processes log: under target/, so the logs outlive the test's temporary directory. */
+    static Path logs(String test) throws IOException {
+        Path dir = Files.createDirectories(Path.of("target", "reliability-logs", test));
+        try (var old = Files.list(dir)) {
+            for (Path log : old.filter(f -> f.toString().endsWith(".log")).toList()) {
+                Files.delete(log);
+            }
+        }
+        return dir;
+    }
+
+    static ChildService chunker(Map<String, String> common, Path dir, Path logs) throws IOException {
+        Map<String, String> env = new HashMap<>(common);
+        env.put("RAGSTREAM_APPLICATION_ID", "reliability-chunker");
+        env.put(
+                "KAFKA_STATE_DIR",
+                Files.createDirectories(dir.resolve("chunker-state")).toString());
+        return new ChildService("chunker", "io.ragstream.chunker.ChunkerMain", env, logs.resolve("chunker.log"));
+    }
+
+    static ChildService embedder(Map<String, String> common, Path logs, String milvusUri, String collection)
+            throws IOException {
+        Map<String, String> env = new HashMap<>(common);
+        env.put("RAGSTREAM_GROUP_ID", "reliability-embedder");
+        env.put("RAGSTREAM_COLLECTION", collection);
+        env.put("RAGSTREAM_HTTP_PORT", Integer.toString(freePort()));
+        env.put("RAGSTREAM_STORE_KIND", "milvus");
+        env.put("RAGSTREAM_STORE_MILVUS_URI", milvusUri);
+        return new ChildService("embedder", "io.ragstream.embedder.EmbedderMain", env, logs.resolve("embedder.log"));
+    }
+
+    static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_MESSAGE_BYTES);
+        return new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static void publish(KafkaProducer<String, byte[]> producer, List<Workload.Event> events) {
+        RawDocumentSerde serde = new RawDocumentSerde();
+        for (Workload.Event event : events) {
+            byte[] value = event.document()
+                    .map(d -> serde.serialize(Topics.DOCS_RAW, d))
+                    .orElse(null);
+            producer.send(new ProducerRecord<>(Topics.DOCS_RAW, event.docId(), value));
+        }
+        producer.flush();
+    }
+
+    /** Until every document's latest status is its last event's: indexed at its last version, or deleted. */
+    static void awaitSettled(StatusView statuses, Workload workload, List<ChildService> services, Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<String> waiting = List.of();
+        while (System.nanoTime() < deadline) {
+            waiting = workload.expected().entrySet().stream()
+                    .filter(e -> !settled(statuses.latest(e.getKey()), e.getValue()))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            if (waiting.isEmpty()) {
+                return;
+            }
+            for (ChildService service : services) {
+                assertThat(service.alive())
+                        .as(service.name() + " died on its own; see " + service.log())
+                        .isTrue();
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(waiting.size() + " documents did not reach their final state within " + within
+                + ", e.g. " + waiting.subList(0, Math.min(5, waiting.size())));
+    }
+
+    private static boolean settled(Optional<DocumentStatus> status, Optional<RawDocument> expected) {
+        if (status.isEmpty()) {
+            return false;
+        }
+        if (expected.isEmpty()) {
+            return status.get().stage() == DocumentStatus.Stage.DELETED;
+        }
+        return status.get().stage() == DocumentStatus.Stage.INDEXED
+                && status.get().version().equals(Optional.of(expected.get().version()));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             ChunkerBench.class,
             EmbedderBench.class,
             QueryBench.class,
-            PipelineBench.class
+            PipelineBench.class,
+            QualityBench.class
         })
 public final class Bench {
 

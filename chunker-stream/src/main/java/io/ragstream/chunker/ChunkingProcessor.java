@@ -91,7 +91,7 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             // is emitted with no chunks, and the reason goes to the dead-letter topic and the status.
             deadLetter(record, e);
             versions.put(docId, new LastVersion(document.version(), 0));
-            emit(record, new Outcome.Chunks(chunking.unreadable(document)));
+            emit(record, new Outcome.Chunks(chunking.unreadable(document, e.getMessage())));
             emit(
                     record,
                     new Outcome.Status(DocumentStatus.failed(

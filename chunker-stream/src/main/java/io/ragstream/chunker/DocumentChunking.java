@@ -6,6 +6,7 @@ import io.ragstream.model.DocumentInfo;
 import io.ragstream.model.RawDocument;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One raw document in, its chunks out: parse, then chunk. Pure: no Kafka here, so the topology around it stays thin.
@@ -44,10 +45,16 @@ public final class DocumentChunking {
                 document.docId(), document.tenant(), document.version(), info, chunks, clock.instant());
     }
 
-    /** The empty version that stands for a document whose latest version could not be read. */
-    public ChunkedDocument unreadable(RawDocument document) {
+    /** The empty version that stands for a document whose latest version could not be read, and why. */
+    public ChunkedDocument unreadable(RawDocument document, String reason) {
         DocumentInfo info = DocumentInfo.of(document);
         return new ChunkedDocument(
-                document.docId(), document.tenant(), document.version(), info, List.of(), clock.instant());
+                document.docId(),
+                document.tenant(),
+                document.version(),
+                info,
+                List.of(),
+                clock.instant(),
+                Optional.of(reason));
     }
 }

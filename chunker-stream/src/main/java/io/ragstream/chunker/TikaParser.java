@@ -47,6 +47,9 @@ public final class TikaParser implements DocumentParser {
 
     @Override
     public ParsedDocument parse(byte[] content, String contentType, String uri) {
+        if (ZipGuard.isZip(content)) {
+            ZipGuard.check(content, contentType, uri);
+        }
         Metadata metadata = new Metadata();
         metadata.set(Metadata.CONTENT_TYPE, contentType);
         metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName(uri));

@@ -71,6 +71,16 @@ public final class BatchIndexer {
         List<DocumentStatus> statuses = new ArrayList<>();
         for (int i : live) {
             switch (messages.get(i)) {
+                case ChunkedDocument document
+                when document.failure().isPresent() -> {
+                    // The version could not be read: its older chunks leave, and its status stays failed.
+                    keepOnlyVersion.put(document.docId(), document.version());
+                    statuses.add(DocumentStatus.failed(
+                            document.docId(),
+                            Optional.of(document.tenant()),
+                            Optional.of(document.version()),
+                            document.failure().get()));
+                }
                 case ChunkedDocument document -> {
                     keepOnlyVersion.put(document.docId(), document.version());
                     statuses.add(DocumentStatus.indexed(

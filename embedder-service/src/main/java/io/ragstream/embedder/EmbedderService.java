@@ -62,7 +62,11 @@ public final class EmbedderService implements AutoCloseable {
 
     /** Starts the service on the store and the model (or endpoint) the configuration names. */
     public static EmbedderService start(EmbedderConfig config, Map<String, String> kafka) {
-        return start(config, kafka, config.store().open(), openEmbedder(config));
+        // A store that does not answer yet (started after this service, restarting) is waited for, as the consumer
+        // loop waits out outages later.
+        VectorStore store =
+                Failsafe.with(untilReachable(config)).get(() -> config.store().open());
+        return start(config, kafka, store, openEmbedder(config));
     }
 
     /** Starts the service on the given store and embedder, which it then owns and closes. */
@@ -73,22 +77,12 @@ public final class EmbedderService implements AutoCloseable {
             log.info("created topics={}", created);
         }
         CachingEmbedder embedder = new CachingEmbedder(model, config.embedder().cacheEntries());
-        // Refuses, with a clear error, a collection made for another model or dimension. A store that does not answer
-        // yet (started after this service, restarting) is waited for, as the consumer loop waits out outages later.
+        // Refuses, with a clear error, a collection made for another model or dimension; waits for a store that does
+        // not
+        // answer yet.
         CollectionSpec spec = new CollectionSpec(
                 embedder.modelId(), embedder.dimension(), config.store().textAnalyzer());
-        RetryPolicy<Object> untilReachable = RetryPolicy.builder()
-                .handle(StoreUnavailableException.class)
-                .withBackoff(
-                        Duration.ofMillis(config.embedder().retryInitialMs()),
-                        Duration.ofMillis(config.embedder().retryMaxMs()))
-                .withMaxRetries(-1)
-                .onRetry(event -> log.warn(
-                        "the store does not answer at start-up (attempt {}): {}; retrying",
-                        event.getAttemptCount(),
-                        event.getLastException().getMessage()))
-                .build();
-        Failsafe.with(untilReachable).run(() -> store.ensureCollection(config.collection(), spec));
+        Failsafe.with(untilReachable(config)).run(() -> store.ensureCollection(config.collection(), spec));
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
@@ -131,6 +125,21 @@ public final class EmbedderService implements AutoCloseable {
                 config.collection(),
                 http.port());
         return new EmbedderService(embedder, store, producer, loop, loopThread, consumerMetrics, http);
+    }
+
+    /** Retries, without limit and with a growing pause, whatever a store that does not answer refuses. */
+    private static <T> RetryPolicy<T> untilReachable(EmbedderConfig config) {
+        return RetryPolicy.<T>builder()
+                .handle(StoreUnavailableException.class)
+                .withBackoff(
+                        Duration.ofMillis(config.embedder().retryInitialMs()),
+                        Duration.ofMillis(config.embedder().retryMaxMs()))
+                .withMaxRetries(-1)
+                .onRetry(event -> log.warn(
+                        "the store does not answer at start-up (attempt {}): {}; retrying",
+                        event.getAttemptCount(),
+                        event.getLastException().getMessage()))
+                .build();
     }
 
     /** The port of the health and metrics endpoints. */

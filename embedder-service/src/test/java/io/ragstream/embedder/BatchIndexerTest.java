@@ -100,6 +100,30 @@ class BatchIndexerTest {
     }
 
     @Test
+    void versionThatCouldNotBeReadRemovesTheOldChunksAndStaysFailed() {
+        indexer.index(List.of(Traffic.document("fs:a", "v1", List.of("some text"))));
+        ChunkedDocument readable = Traffic.document("fs:a", "v2", List.of());
+        ChunkedDocument unreadable = new ChunkedDocument(
+                readable.docId(),
+                readable.tenant(),
+                readable.version(),
+                readable.document(),
+                List.of(),
+                readable.chunkedAt(),
+                java.util.Optional.of("encrypted PDF"));
+
+        var outcome = indexer.index(List.of(unreadable));
+
+        assertThat(store.chunksOf("chunks", "fs:a")).isEmpty();
+        assertThat(outcome.statuses()).singleElement().satisfies(status -> {
+            assertThat(status.stage()).isEqualTo(Stage.FAILED);
+            assertThat(status.version()).contains(unreadable.version());
+            assertThat(status.reason()).contains("encrypted PDF");
+            assertThat(status.tenant()).contains("acme");
+        });
+    }
+
+    @Test
     void unchangedChunksOfANewVersionAreNotEmbeddedAgain() {
         indexer.index(List.of(Traffic.document("fs:a", "v1", List.of("kept paragraph", "old ending"))));
         long embeddedBefore = embedder.misses();

@@ -10,6 +10,7 @@ import io.ragstream.ingest.DocumentTooLargeException;
 import io.ragstream.ingest.IngestCounters;
 import io.ragstream.ingest.IngestState;
 import io.ragstream.ingest.TextContent;
+import io.ragstream.model.ContractViolationException;
 import io.ragstream.model.Ids;
 import io.ragstream.model.RawDocument;
 import java.io.File;
@@ -350,6 +351,18 @@ public final class FileLoader implements AutoCloseable {
             skipTooLarge(file, bytes.length);
             return;
         }
+        if (bytes.length == 0) {
+            // Nothing to index: a file emptied since it was published leaves the knowledge base.
+            if (previous.isPresent()) {
+                sink.delete(previous.get().docId());
+                state.remove(key);
+                counters.deleted();
+                log.info("files deleted path={} reason=it is empty now: nothing to index", file);
+            } else {
+                refuse(file, "it is empty: nothing to index");
+            }
+            return;
+        }
         Map<String, String> remembered =
                 attributes.lastModifiedTime().toInstant().isAfter(readAt.minus(RACY_WINDOW))
                         ? Map.of(SIZE, Long.toString(attributes.size()))
@@ -366,6 +379,11 @@ public final class FileLoader implements AutoCloseable {
         } catch (DocumentTooLargeException e) {
             counters.skipped();
             log.warn("files skipped path={} reason={}", file, e.getMessage());
+            return;
+        } catch (ContractViolationException e) {
+            // One file the contract refuses must not stop the scan of the others.
+            counters.failed();
+            log.warn("files refused path={} reason={}", file, e.getMessage());
             return;
         }
         state.put(key, new IngestState.Entry(document.docId(), document.contentHash(), remembered));

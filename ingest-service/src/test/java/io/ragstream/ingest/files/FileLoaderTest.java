@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ragstream.ingest.DocumentSink;
 import io.ragstream.ingest.IngestCounters;
 import io.ragstream.ingest.IngestState;
 import io.ragstream.model.ContentEncoding;
+import io.ragstream.model.ContractViolationException;
 import io.ragstream.model.Ids;
 import io.ragstream.model.RawDocument;
 import java.io.IOException;
@@ -208,6 +210,58 @@ class FileLoaderTest {
         assertThat(sameAttributes.unchanged()).isEqualTo(1);
         assertThat(newerModificationTime.published()).isEqualTo(1);
         assertThat(sink.published()).extracting(RawDocument::content).containsExactly("aaaa", "bbbb");
+    }
+
+    @Test
+    void emptyFileIsSkippedAndAFileEmptiedSincePublishedIsDeleted() throws IOException {
+        Path empty = write("a-empty.txt", "");
+        Path later = write("b-later.txt", "some text");
+        write("c-after.md", "after");
+        FileLoader loader = new FileLoader(config(), sink, state, counters);
+
+        FileLoadSummary first = loader.scan();
+        Files.writeString(later, "");
+        FileLoadSummary second = loader.scan();
+
+        assertThat(first.published()).isEqualTo(2);
+        assertThat(first.skipped()).isEqualTo(1);
+        assertThat(publishedPaths()).containsExactly("b-later.txt", "c-after.md");
+        assertThat(second.deleted()).isEqualTo(1);
+        assertThat(sink.deleted()).containsExactly(docId(later));
+        assertThat(state.get(key(empty))).isEmpty();
+        assertThat(state.get(key(later))).isEmpty();
+    }
+
+    @Test
+    void fileTheContractRefusesFailsAloneAndTheScanGoesOn() throws IOException {
+        write("a.md", "first");
+        write("b.md", "refused");
+        write("c.md", "third");
+        DocumentSink refusing = new DocumentSink() {
+            @Override
+            public void publish(RawDocument document) {
+                if (document.content().equals("refused")) {
+                    throw new ContractViolationException(
+                            "RawDocument",
+                            List.of(new ContractViolationException.Violation(
+                                    "$.content", "test", "refused by this test")));
+                }
+                sink.publish(document);
+            }
+
+            @Override
+            public void delete(String docId) {
+                sink.delete(docId);
+            }
+
+            @Override
+            public void close() {}
+        };
+
+        FileLoadSummary summary = new FileLoader(config(), refusing, state, counters).scan();
+
+        assertThat(summary.failed()).isEqualTo(1);
+        assertThat(publishedPaths()).containsExactly("a.md", "c.md");
     }
 
     @Test

@@ -9,7 +9,7 @@ import io.ragstream.ingest.DocumentSink;
 import io.ragstream.ingest.DocumentTooLargeException;
 import io.ragstream.ingest.IngestCounters;
 import io.ragstream.ingest.IngestState;
-import io.ragstream.ingest.TextContent;
+import io.ragstream.ingest.MediaTypes;
 import io.ragstream.model.ContractViolationException;
 import io.ragstream.model.Ids;
 import io.ragstream.model.RawDocument;
@@ -414,7 +414,7 @@ public final class FileLoader implements AutoCloseable {
                         "root", root.path().toString(),
                         "path", relative.toString().replace(File.separatorChar, '/'),
                         "modified", attributes.lastModifiedTime().toInstant().toString()));
-        Optional<String> text = TextContent.asText(contentType, bytes);
+        Optional<String> text = MediaTypes.asText(contentType, bytes);
         if (text.isPresent()) {
             builder.text(contentType, text.get());
         } else {

@@ -1,6 +1,6 @@
 package io.ragstream.ingest.files;
 
-import io.ragstream.ingest.TextContent;
+import io.ragstream.ingest.MediaTypes;
 import io.ragstream.model.RawDocument;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,7 @@ public final class SingleFile {
                 .uri(path.toUri().toString())
                 .title(path.getFileName().toString())
                 .metadata(Map.of("path", path.getFileName().toString()));
-        Optional<String> text = TextContent.asText(contentType, bytes);
+        Optional<String> text = MediaTypes.asText(contentType, bytes);
         if (text.isPresent()) {
             builder.text(contentType, text.get());
         } else {

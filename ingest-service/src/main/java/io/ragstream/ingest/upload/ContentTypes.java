@@ -1,9 +1,9 @@
 package io.ragstream.ingest.upload;
 
+import io.ragstream.ingest.MediaTypes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -18,24 +18,6 @@ final class ContentTypes {
             Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\\s*;.*)?");
 
     private static final int CONTRACT_MAX_LENGTH = 255;
-
-    private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
-            Map.entry("txt", "text/plain"),
-            Map.entry("text", "text/plain"),
-            Map.entry("md", "text/markdown"),
-            Map.entry("markdown", "text/markdown"),
-            Map.entry("html", "text/html"),
-            Map.entry("htm", "text/html"),
-            Map.entry("csv", "text/csv"),
-            Map.entry("json", "application/json"),
-            Map.entry("xml", "application/xml"),
-            Map.entry("pdf", "application/pdf"),
-            Map.entry("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            Map.entry("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-            Map.entry("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            Map.entry("doc", "application/msword"),
-            Map.entry("rtf", "application/rtf"),
-            Map.entry("odt", "application/vnd.oasis.opendocument.text"));
 
     private final String setting;
     private final List<String> allowed;
@@ -79,10 +61,6 @@ final class ContentTypes {
 
     /** The type a file name's extension stands for, when it is one of the formats the pipeline parses. */
     static Optional<String> guess(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        return dot < 0
-                ? Optional.empty()
-                : Optional.ofNullable(
-                        BY_EXTENSION.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT)));
+        return MediaTypes.byFileName(fileName);
     }
 }

@@ -1,7 +1,7 @@
 package io.ragstream.ingest.upload;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.ragstream.ingest.TextContent;
+import io.ragstream.ingest.MediaTypes;
 import io.ragstream.model.Ids;
 import io.ragstream.model.RawDocument;
 import io.ragstream.model.json.Json;
@@ -124,8 +124,8 @@ final class UploadRules {
             case Upload.Text text ->
                 document.text(upload.contentType(), text.text()).build();
             case Upload.Bytes bytes ->
-                TextContent.isText(upload.contentType())
-                        ? TextContent.utf8(bytes.bytes())
+                MediaTypes.isText(upload.contentType())
+                        ? MediaTypes.utf8(bytes.bytes())
                                 .map(text -> document.text(upload.contentType(), text))
                                 .orElseGet(() -> document.bytes(upload.contentType(), bytes.bytes()))
                                 .build()

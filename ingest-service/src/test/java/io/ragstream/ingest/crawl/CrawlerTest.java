@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ragstream.ingest.IngestCounters;
 import io.ragstream.ingest.IngestState;
+import io.ragstream.ingest.RecordingSink;
 import io.ragstream.model.Ids;
 import java.time.Duration;
 import java.util.Optional;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.ragstream.ingest.DocumentSink;
 import io.ragstream.ingest.IngestCounters;
 import io.ragstream.ingest.IngestState;
+import io.ragstream.ingest.RecordingSink;
 import io.ragstream.model.ContentEncoding;
 import io.ragstream.model.ContractViolationException;
 import io.ragstream.model.Ids;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ragstream.ingest.IngestCounters;
 import io.ragstream.ingest.IngestState;
+import io.ragstream.ingest.RecordingSink;
 import io.ragstream.model.Ids;
 import io.ragstream.model.RawDocument;
 import java.io.IOException;

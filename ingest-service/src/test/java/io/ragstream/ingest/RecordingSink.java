@@ -1,26 +1,24 @@
-package io.ragstream.ingest.crawl;
+package io.ragstream.ingest;
 
-import io.ragstream.ingest.DocumentSink;
-import io.ragstream.ingest.DocumentTooLargeException;
 import io.ragstream.model.RawDocument;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An in-memory sink that keeps what was published, in order, and refuses documents above a size, like Kafka's. */
-final class RecordingSink implements DocumentSink {
+/** A sink in memory for the connectors' tests: keeps every event in order, and refuses documents above a size, like Kafka's. */
+public final class RecordingSink implements DocumentSink {
 
     /** A published version, or a tombstone (no document). */
-    record Event(String docId, Optional<RawDocument> document) {}
+    public record Event(String docId, Optional<RawDocument> document) {}
 
     private final long maxContentBytes;
     private final List<Event> events = new CopyOnWriteArrayList<>();
 
-    RecordingSink() {
+    public RecordingSink() {
         this(Long.MAX_VALUE);
     }
 
-    RecordingSink(long maxContentBytes) {
+    public RecordingSink(long maxContentBytes) {
         this.maxContentBytes = maxContentBytes;
     }
 
@@ -41,14 +39,24 @@ final class RecordingSink implements DocumentSink {
     @Override
     public void close() {}
 
-    List<Event> events() {
+    public List<Event> events() {
         return List.copyOf(events);
     }
 
-    List<String> publishedUris() {
+    /** The versions published, in order. */
+    public List<RawDocument> published() {
+        return events.stream().flatMap(event -> event.document().stream()).toList();
+    }
+
+    public List<String> publishedUris() {
+        return published().stream().map(RawDocument::uri).toList();
+    }
+
+    /** The docIds of the tombstones published, in order. */
+    public List<String> deleted() {
         return events.stream()
-                .flatMap(event -> event.document().stream())
-                .map(RawDocument::uri)
+                .filter(event -> event.document().isEmpty())
+                .map(Event::docId)
                 .toList();
     }
 }

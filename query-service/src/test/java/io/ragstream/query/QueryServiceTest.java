@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -114,6 +115,68 @@ class QueryServiceTest {
             context.get("sources")
                     .forEach(source -> numbers.add(source.get("number").asInt()));
             assertThat(markers).containsExactlyElementsOf(numbers);
+        }
+    }
+
+    @Test
+    void randomRequestsWithOneTenantsKeyNeverSeeAnotherTenantsChunks() throws Exception {
+        // Property: whatever a request asks for (words both tenants use, the other tenant's ids, sources and address
+        // prefixes, any mode and size), its hits, context and sources belong to the key's tenant. 60 requests from a
+        // fixed seed, so a failure can be replayed.
+        Random random = new Random(20261122);
+        List<String> words = List.of(
+                "Globex",
+                "secret",
+                "plan",
+                "compacted",
+                "topic",
+                "latest",
+                "value",
+                "key",
+                "reciprocal",
+                "rank",
+                "fusion",
+                "result",
+                "lists",
+                "kafka",
+                "partition",
+                "검색",
+                "벡터");
+        for (int i = 0; i < 60; i++) {
+            StringBuilder query = new StringBuilder();
+            for (int w = 0; w < 1 + random.nextInt(6); w++) {
+                query.append(words.get(random.nextInt(words.size()))).append(' ');
+            }
+            Map<String, Object> request = new java.util.HashMap<>();
+            request.put("query", query.toString().strip());
+            request.put("topK", 1 + random.nextInt(100));
+            request.put("mode", random.nextBoolean() ? "dense" : "hybrid");
+            Map<String, Object> filter = new java.util.HashMap<>();
+            if (random.nextInt(3) == 0) {
+                filter.put("docIds", globexDocIds.subList(0, 1 + random.nextInt(globexDocIds.size())));
+            }
+            if (random.nextInt(3) == 0) {
+                filter.put("sources", List.of("test"));
+            }
+            if (random.nextInt(4) == 0) {
+                filter.put("uriPrefix", "https://kb.test/globex");
+            }
+            if (!filter.isEmpty()) {
+                request.put("filter", filter);
+            }
+            String path = random.nextBoolean() ? "/v1/search" : "/v1/context";
+            JsonNode answer = post(path, ACME, request);
+
+            answer.path("hits").forEach(hit -> assertThat(hit.get("docId").asText())
+                    .as("%s %s", path, request)
+                    .doesNotStartWith("globex:"));
+            answer.path("sources")
+                    .forEach(source -> assertThat(source.get("docId").asText())
+                            .as("%s %s", path, request)
+                            .doesNotStartWith("globex:"));
+            assertThat(answer.path("context").asText(""))
+                    .as("%s %s", path, request)
+                    .doesNotContain("Globex");
         }
     }
 

@@ -84,5 +84,10 @@ final class HostGate {
         if (wait > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);
         }
+        // Woken late (a busy machine): the next request keeps its distance from when this one really starts.
+        long now = System.nanoTime();
+        synchronized (this) {
+            nextStartNanos = Math.max(nextStartNanos, now + delayNanos);
+        }
     }
 }

@@ -7,7 +7,7 @@ import io.ragstream.ingest.DocumentSink;
 import io.ragstream.ingest.IngestCounters;
 import io.ragstream.ingest.IngestState;
 import io.ragstream.ingest.KafkaDocumentSink;
-import io.ragstream.ingest.TextContent;
+import io.ragstream.ingest.MediaTypes;
 import io.ragstream.ingest.files.FileLoader;
 import io.ragstream.ingest.files.FileLoaderConfig;
 import io.ragstream.ingest.upload.UploadApi;
@@ -349,7 +349,7 @@ class BadInputIT {
                         .source("raw")
                         .uri(uri)
                         .fetchedAt(Instant.now());
-                RawDocument document = TextContent.asText(input.contentType(), bytes)
+                RawDocument document = MediaTypes.asText(input.contentType(), bytes)
                         .map(text -> builder.text(input.contentType(), text))
                         .orElseGet(() -> builder.bytes(input.contentType(), bytes))
                         .build();

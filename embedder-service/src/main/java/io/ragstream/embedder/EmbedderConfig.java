@@ -29,6 +29,10 @@ public record EmbedderConfig(
      * @param batchSize chunks per batch: a batch is written and committed together
      * @param lingerMs the longest a batch waits to fill up
      * @param modelBatchSize texts per ONNX Runtime run within a batch
+     * @param retryInitialMs the first pause while the store or the endpoint does not answer; it doubles up to
+     *     {@code retryMaxMs}
+     * @param refusalRetries times a document the store refuses is tried again, with the same backoff, before it fails
+     *     for good: a store cannot always tell a passing fault from a real refusal
      * @param cacheEntries vectors of recent chunk texts kept, so unchanged chunks of a new version are not re-embedded
      */
     public record Batching(
@@ -37,6 +41,7 @@ public record EmbedderConfig(
             int modelBatchSize,
             long retryInitialMs,
             long retryMaxMs,
+            int refusalRetries,
             long cacheEntries) {}
 
     /**
@@ -52,7 +57,7 @@ public record EmbedderConfig(
                 "ragstream_chunks",
                 8081,
                 TopicSetup.defaults(),
-                new Batching(64, 200, 8, 500, 30_000, 50_000),
+                new Batching(64, 200, 8, 500, 30_000, 3, 50_000),
                 StoreConfig.defaults(),
                 ModelConfig.defaults(),
                 new Endpoint(Optional.empty(), Optional.empty(), "text-embedding-3-small"));

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -29,6 +32,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -39,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedder's consumer loop. Gathers micro-batches of {@code ragstream.chunks} records ({@code batchChunks} chunks or
  * {@code linger}, whichever comes first), has {@link BatchIndexer} apply them, and commits their offsets only after the
- * store acknowledged every write. While the store or the embedding endpoint is down it pauses its partitions, keeps
+ * store acknowledged every write and Kafka every status and dead-letter record (a batch whose records were not written is
+ * read again). While the store or the embedding endpoint is down it pauses its partitions, keeps
  * polling so it stays in the group, and retries with exponential backoff and jitter: nothing is skipped. Records that no
  * retry can fix go to {@code ragstream.chunks.dlq} with the reason.
  */
@@ -49,8 +55,12 @@ public final class EmbedderLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(EmbedderLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
 
-    /** How batches are gathered and outages ridden out. */
-    public record Settings(int batchChunks, Duration linger, Duration retryInitial, Duration retryMax) {}
+    /**
+     * How batches are gathered and outages ridden out; a document the store refuses is tried {@code refusalRetries}
+     * more times before it fails.
+     */
+    public record Settings(
+            int batchChunks, Duration linger, Duration retryInitial, Duration retryMax, int refusalRetries) {}
 
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
@@ -196,17 +206,31 @@ public final class EmbedderLoop implements Runnable {
             revoked.clear();
             return;
         }
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (Pending pending : batch) {
-            pending.poison().ifPresent(error -> deadLetter(pending.record(), error));
+            pending.poison().ifPresent(error -> sent.add(deadLetter(pending.record(), error)));
         }
         int chunks = 0;
         for (BatchIndexer.Outcome outcome : outcomes.get()) {
-            outcome.rejections().forEach(r -> deadLetter(good.get(r.index()).record(), r.reason()));
-            outcome.statuses().forEach(this::publishStatus);
+            outcome.rejections()
+                    .forEach(r -> sent.add(deadLetter(good.get(r.index()).record(), r.reason())));
+            outcome.statuses().forEach(status -> sent.add(publishStatus(status)));
             chunks += outcome.chunksWritten();
             metrics.recordBatch(outcome);
         }
         producer.flush(); // dead letters and statuses are written before the offsets move past their records
+        Optional<Throwable> unsent = firstFailure(sent);
+        if (unsent.isPresent()) {
+            // Committing now would lose them for good; the store writes are keyed by chunk id, so reading the batch
+            // again only rewrites the same rows and sends the records once more.
+            log.warn(
+                    "status or dead-letter records of a batch of {} records not written ({}); it will be read again",
+                    batch.size(),
+                    unsent.get().toString());
+            rewind(batch);
+            revoked.clear();
+            return;
+        }
         try {
             commit(batch);
         } catch (CommitFailedException | RebalanceInProgressException e) {
@@ -233,8 +257,35 @@ public final class EmbedderLoop implements Runnable {
                 batch.stream().map(p -> p.message().orElseThrow()).toList();
         try {
             return retrying(() -> indexer.index(all)).map(List::of);
-        } catch (RuntimeException refused) {
+        } catch (RuntimeException firstRefusal) {
+            RuntimeException refused = firstRefusal;
             if (batch.size() == 1) {
+                // A store cannot always tell a passing fault from a refusal (an internal error while it compacts, a
+                // rate limit that outlasts its client's own retries): a few more tries before the document fails.
+                Duration backoff = settings.retryInitial();
+                for (int retry = 1; retry <= settings.refusalRetries(); retry++) {
+                    long wait = jittered(backoff);
+                    log.warn(
+                            "docId={} refused, trying again in {} ms ({} of {}): {}",
+                            all.getFirst().docId(),
+                            wait,
+                            retry,
+                            settings.refusalRetries(),
+                            refused.getMessage());
+                    metrics.retry();
+                    consumer.pause(consumer.assignment());
+                    boolean stillOurs = waitPolling(wait);
+                    consumer.resume(consumer.paused());
+                    if (!stillOurs) {
+                        return Optional.empty();
+                    }
+                    try {
+                        return retrying(() -> indexer.index(all)).map(List::of);
+                    } catch (RuntimeException again) {
+                        refused = again;
+                    }
+                    backoff = doubled(backoff);
+                }
                 // The store refuses this version itself: its older chunks must not stay either.
                 String docId = all.getFirst().docId();
                 Optional<BatchIndexer.Outcome> removed =
@@ -271,35 +322,41 @@ public final class EmbedderLoop implements Runnable {
         }
     }
 
+    /**
+     * Runs the attempt until it succeeds, waiting out outages with the partitions paused. However it ends (done, refused,
+     * abandoned), the partitions it paused are resumed: a refusal after an outage must not leave the loop paused.
+     */
     private Optional<BatchIndexer.Outcome> retrying(java.util.function.Supplier<BatchIndexer.Outcome> attempt) {
         Duration backoff = settings.retryInitial();
         int failures = 0;
-        while (running.get()) {
-            try {
-                BatchIndexer.Outcome outcome = attempt.get();
-                if (failures > 0) {
-                    log.info("store and model answer again after {} failed attempts; resuming", failures);
-                    consumer.resume(consumer.paused());
-                    healthy = true;
+        try {
+            while (running.get()) {
+                try {
+                    BatchIndexer.Outcome outcome = attempt.get();
+                    if (failures > 0) {
+                        log.info("store and model answer again after {} failed attempts; resuming", failures);
+                    }
+                    return Optional.of(outcome);
+                } catch (StoreUnavailableException | EmbeddingUnavailableException e) {
+                    failures++;
+                    healthy = false;
+                    metrics.retry();
+                    long wait = jittered(backoff);
+                    log.warn("attempt={} failed, retrying in {} ms: {}", failures, wait, e.getMessage());
+                    consumer.pause(consumer.assignment());
+                    if (!waitPolling(wait)) {
+                        return Optional.empty();
+                    }
+                    backoff = doubled(backoff);
                 }
-                return Optional.of(outcome);
-            } catch (StoreUnavailableException | EmbeddingUnavailableException e) {
-                failures++;
-                healthy = false;
-                metrics.retry();
-                long wait = jittered(backoff);
-                log.warn("attempt={} failed, retrying in {} ms: {}", failures, wait, e.getMessage());
-                consumer.pause(consumer.assignment());
-                if (!waitPolling(wait)) {
-                    consumer.resume(consumer.paused());
-                    return Optional.empty();
-                }
-                backoff = backoff.multipliedBy(2).compareTo(settings.retryMax()) > 0
-                        ? settings.retryMax()
-                        : backoff.multipliedBy(2);
+            }
+            return Optional.empty();
+        } finally {
+            if (failures > 0) {
+                consumer.resume(consumer.paused());
+                healthy = true;
             }
         }
-        return Optional.empty();
     }
 
     /** Waits while polling the paused consumer, so the group does not consider it dead; false when the batch is lost. */
@@ -314,6 +371,11 @@ public final class EmbedderLoop implements Runnable {
             }
         }
         return running.get();
+    }
+
+    private Duration doubled(Duration backoff) {
+        Duration twice = backoff.multipliedBy(2);
+        return twice.compareTo(settings.retryMax()) > 0 ? settings.retryMax() : twice;
     }
 
     private static long jittered(Duration backoff) {
@@ -349,11 +411,12 @@ public final class EmbedderLoop implements Runnable {
         consumer.commitSync(offsets);
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {
+    private Future<RecordMetadata> deadLetter(ConsumerRecord<String, byte[]> record, Exception error) {
         RecordHeaders headers = new RecordHeaders();
         DeadLetter.of(STAGE, error, record.topic(), record.partition(), record.offset())
                 .writeTo(headers);
-        producer.send(new ProducerRecord<>(Topics.CHUNKS_DLQ, null, record.key(), record.value(), headers));
+        Future<RecordMetadata> sent =
+                send(new ProducerRecord<>(Topics.CHUNKS_DLQ, null, record.key(), record.value(), headers));
         metrics.deadLetter();
         log.warn(
                 "dead-letter docId={} partition={} offset={} reason={}",
@@ -361,10 +424,12 @@ public final class EmbedderLoop implements Runnable {
                 record.partition(),
                 record.offset(),
                 error.getMessage());
+        return sent;
     }
 
-    private void publishStatus(DocumentStatus status) {
-        producer.send(new ProducerRecord<>(Topics.STATUS, status.docId(), statuses.serialize(Topics.STATUS, status)));
+    private Future<RecordMetadata> publishStatus(DocumentStatus status) {
+        Future<RecordMetadata> sent =
+                send(new ProducerRecord<>(Topics.STATUS, status.docId(), statuses.serialize(Topics.STATUS, status)));
         if (status.stage() == DocumentStatus.Stage.INDEXED) {
             log.info(
                     "indexed docId={} version={} chunks={}",
@@ -372,5 +437,30 @@ public final class EmbedderLoop implements Runnable {
                     status.version().orElse(""),
                     status.chunkCount().orElse(0));
         }
+        return sent;
+    }
+
+    /** Sends the record; a send refused at once (no metadata in time, say) comes back as a failed future too. */
+    private Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        try {
+            return producer.send(record);
+        } catch (KafkaException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The first failure among sends that {@code flush} has completed. */
+    private static Optional<Throwable> firstFailure(List<Future<RecordMetadata>> sent) {
+        for (Future<RecordMetadata> future : sent) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                return Optional.of(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -100,7 +100,8 @@ public final class EmbedderService implements AutoCloseable {
                         batching.batchSize(),
                         Duration.ofMillis(batching.lingerMs()),
                         Duration.ofMillis(batching.retryInitialMs()),
-                        Duration.ofMillis(batching.retryMaxMs())),
+                        Duration.ofMillis(batching.retryMaxMs()),
+                        batching.refusalRetries()),
                 new EmbedderMetrics(registry, embedder));
         Thread loopThread = Thread.ofPlatform().name("embedder-loop").start(loop);
 

@@ -9,9 +9,11 @@ import io.ragstream.embedding.EmbedderOptions;
 import io.ragstream.embedding.InputKind;
 import io.ragstream.embedding.OnnxModel;
 import io.ragstream.model.ChunkMessage;
+import io.ragstream.model.ChunkedDocument;
 import io.ragstream.model.DeadLetter;
 import io.ragstream.model.Topics;
 import io.ragstream.model.json.ChunkMessageSerde;
+import io.ragstream.status.StatusView;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.LuceneVectorStore;
 import io.ragstream.store.MilvusVectorStore;
@@ -19,6 +21,7 @@ import io.ragstream.store.SearchFilter;
 import io.ragstream.store.SearchHit;
 import io.ragstream.store.SearchRequest;
 import io.ragstream.store.StoreChanges;
+import io.ragstream.store.StoreUnavailableException;
 import io.ragstream.store.VectorStore;
 import io.ragstream.testkit.KafkaFixture;
 import io.ragstream.testkit.MilvusFixture;
@@ -33,9 +36,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,6 +50,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -239,6 +247,107 @@ class EmbedderServiceIT {
         }
     }
 
+    /**
+     * A store that does not answer, then refuses what it took a moment ago (as a server busy with a compaction may), then
+     * takes it: the loop must neither stay paused after the outage, which would stall every record behind the batch,
+     * nor fail a document for good over a passing fault.
+     */
+    @Test
+    void aRefusalAfterAnOutageNeitherStallsTheLoopNorFailsADocumentForAPassingFault() throws Exception {
+        Traffic before = new Traffic(61, "refusal-a");
+        Traffic after = new Traffic(62, "refusal-b");
+        for (int i = 0; i < 10; i++) {
+            before.upsert(i, 0);
+            after.upsert(i, 0);
+        }
+        EmbedderConfig config = config(kafka.uniqueName("embedder"), "refusals");
+        AtomicInteger applies = new AtomicInteger();
+        CountDownLatch refused = new CountDownLatch(1);
+        VectorStore flaky = new ForwardingStore(new LuceneVectorStore(luceneDir)) {
+            @Override
+            public void apply(String collection, StoreChanges changes) {
+                switch (applies.incrementAndGet()) {
+                    case 1 -> throw new StoreUnavailableException("test: the store does not answer", null);
+                    case 2, 3 -> {
+                        refused.countDown();
+                        throw new IllegalStateException("test: the store refuses, for a moment");
+                    }
+                    default -> super.apply(collection, changes);
+                }
+            }
+        };
+
+        try (EmbedderService service = start(config, flaky)) {
+            publish(before.messages);
+            assertThat(refused.await(60, TimeUnit.SECONDS))
+                    .as("the store was asked again after the outage")
+                    .isTrue();
+            publish(after.messages);
+            awaitCaughtUp(config.groupId());
+        }
+        assertThat(applies.get()).as("writes tried, the refused ones included").isGreaterThan(3);
+        try (VectorStore store = new LuceneVectorStore(luceneDir)) {
+            assertExactly(store, config.collection(), before);
+            assertExactly(store, config.collection(), after);
+        }
+    }
+
+    /**
+     * Status records the broker will not take (here: larger than the status topic allows for a while) must hold the
+     * offsets back: the batch is read again until they are written, so no document is left without its status.
+     */
+    @Test
+    void aBatchWhoseStatusesAreNotWrittenIsReadAgainAndNoStatusIsLost() throws Exception {
+        Traffic traffic = new Traffic(71, "unsent");
+        for (int i = 0; i < 5; i++) {
+            traffic.upsert(i, 0);
+        }
+        EmbedderConfig config = config(kafka.uniqueName("embedder"), "unsent");
+        Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
+        VectorStore counting = new ForwardingStore(new LuceneVectorStore(luceneDir)) {
+            @Override
+            public void apply(String collection, StoreChanges changes) {
+                super.apply(collection, changes);
+                changes.keepOnlyVersion().keySet().forEach(docId -> writes.computeIfAbsent(
+                                docId, d -> new AtomicInteger())
+                        .incrementAndGet());
+            }
+        };
+        ConfigResource statusTopic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.STATUS);
+        alterStatusTopic(statusTopic, AlterConfigOp.OpType.SET);
+        try (EmbedderService service = start(config, counting);
+                StatusView statuses = StatusView.start(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            try {
+                publish(traffic.messages);
+                await("a batch whose statuses were refused is read and written again")
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> writes.values().stream().anyMatch(count -> count.get() > 1));
+            } finally {
+                alterStatusTopic(statusTopic, AlterConfigOp.OpType.DELETE);
+            }
+            awaitCaughtUp(config.groupId());
+            for (ChunkMessage message : traffic.messages) {
+                ChunkedDocument document = (ChunkedDocument) message;
+                assertThat(statuses.awaitVersion(document.docId(), document.version(), Duration.ofSeconds(30))
+                                .outcome())
+                        .as("status of %s", document.docId())
+                        .isEqualTo(StatusView.Outcome.INDEXED);
+            }
+        }
+        try (VectorStore store = new LuceneVectorStore(luceneDir)) {
+            assertExactly(store, config.collection(), traffic);
+        }
+    }
+
+    /** Sets the status topic's largest record below any status record, or removes that setting again. */
+    private static void alterStatusTopic(ConfigResource topic, AlterConfigOp.OpType op) throws Exception {
+        AlterConfigOp change = new AlterConfigOp(new ConfigEntry("max.message.bytes", "64"), op);
+        kafka.admin()
+                .incrementalAlterConfigs(Map.of(topic, List.of(change)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+    }
+
     private EmbedderConfig config(String groupId, String collection) throws Exception {
         startAtEnd(groupId);
         EmbedderConfig defaults = EmbedderConfig.defaults();
@@ -247,7 +356,7 @@ class EmbedderServiceIT {
                 collection,
                 0,
                 new TopicSetup(false, PARTITIONS, (short) 1),
-                new EmbedderConfig.Batching(32, 100, 8, 100, 1_000, 10_000),
+                new EmbedderConfig.Batching(32, 100, 8, 100, 1_000, 2, 10_000),
                 defaults.store(),
                 defaults.model(),
                 defaults.endpoint());

@@ -110,7 +110,33 @@ final class Harness {
             Thread.sleep(250);
         }
         throw new AssertionError(waiting.size() + " documents did not reach their final state within " + within
-                + ", e.g. " + waiting.subList(0, Math.min(5, waiting.size())));
+                + "; their latest statuses, e.g.: "
+                + waiting.subList(0, Math.min(5, waiting.size())).stream()
+                        .map(docId -> docId + " "
+                                + statuses.latest(docId).map(Harness::describe).orElse("(none)"))
+                        .toList()
+                + services.stream().map(Harness::warnings).reduce("", String::concat));
+    }
+
+    /** The last warnings and errors a service logged, so a failure in CI says what the services saw. */
+    private static String warnings(ChildService service) {
+        try {
+            List<String> lines =
+                    Files.readAllLines(service.log(), java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                            .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                            .filter(line -> !line.contains("NetworkClient"))
+                            .toList();
+            return "; last warnings of " + service.name() + ": "
+                    + String.join(" | ", lines.subList(Math.max(0, lines.size() - 6), lines.size()));
+        } catch (IOException e) {
+            return "; " + service.log() + " unreadable: " + e.getMessage();
+        }
+    }
+
+    private static String describe(DocumentStatus status) {
+        return status.stage()
+                + status.version().map(v -> " version " + v).orElse("")
+                + status.reason().map(r -> " (" + r + ")").orElse("");
     }
 
     private static boolean settled(Optional<DocumentStatus> status, Optional<RawDocument> expected) {

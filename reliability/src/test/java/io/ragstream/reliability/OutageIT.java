@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * keep coming. Nothing may be lost; the backlog
  * drains once the dependency is back, and the time that takes is printed.
  *
- * <p>Short form by default (CI): Milvus down 15 s; the long form: {@code -Dreliability.milvus-outage-seconds=60}.
+ * <p>Short form by default (CI): Milvus down 25 s at start-up (past the store's 10 s connect timeout, so the embedder
+ * retries) and 15 s mid-run; the long form: {@code -Dreliability.milvus-outage-seconds=60}.
  */
 class OutageIT {
 
@@ -34,6 +35,10 @@ class OutageIT {
 
     private static final int DOCUMENTS = Integer.getInteger("reliability.documents", 120);
     private static final long MILVUS_OUTAGE_SECONDS = Long.getLong("reliability.milvus-outage-seconds", 15);
+    /** Longer than the store's 10 s connect timeout, so the embedder's start-up retries are exercised too. */
+    private static final long MILVUS_DOWN_AT_START_SECONDS =
+            Long.getLong("reliability.milvus-down-at-start-seconds", 25);
+
     private static final Duration SETTLE = Duration.ofMinutes(Long.getLong("reliability.settle-minutes", 8));
 
     @TempDir
@@ -73,10 +78,11 @@ class OutageIT {
             embedder.start();
             List<ChildService> services = List.of(chunker, embedder);
             Harness.publish(producer, workload.waves().get(0));
-            Thread.sleep(8_000);
+            Thread.sleep(Duration.ofSeconds(MILVUS_DOWN_AT_START_SECONDS).toMillis());
             assertThat(embedder.alive())
                     .as("the embedder waits for a store that is down at start-up")
                     .isTrue();
+            awaitLogLine(embedder, "the store does not answer at start-up");
             milvus.startServer();
             Harness.awaitSettled(statuses, workload.upTo(1), services, SETTLE);
             System.out.println("outage: the embedder started while Milvus was down, waited, and indexed wave 0");

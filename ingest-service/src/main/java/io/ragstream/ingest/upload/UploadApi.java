@@ -289,15 +289,26 @@ public final class UploadApi implements AutoCloseable {
         return ctx.attribute(TENANT);
     }
 
-    private static void refused(Context ctx, RequestRefusedException e) {
-        switch (e.reason()) {
-            case INVALID -> error(ctx, 400, "bad_request", e.getMessage(), e.field());
-            case UNAUTHORIZED -> error(ctx, 401, "unauthorized", e.getMessage(), e.field());
-            case NOT_FOUND -> error(ctx, 404, "not_found", e.getMessage(), e.field());
-            case TOO_LARGE -> error(ctx, 413, "payload_too_large", e.getMessage(), e.field());
-            case UNSUPPORTED_TYPE -> error(ctx, 415, "unsupported_media_type", e.getMessage(), e.field());
-            case UNAVAILABLE -> error(ctx, 503, "unavailable", e.getMessage(), e.field());
-        }
+    /**
+     * Answers a refusal, and counts it by reason: a client streaming an oversized body may lose the 413 to the reset of
+     * a connection whose body the server stopped reading (HTTP/1.1), so the count is where the refusal always shows.
+     */
+    private void refused(Context ctx, RequestRefusedException e) {
+        String code =
+                switch (e.reason()) {
+                    case INVALID -> error(ctx, 400, "bad_request", e);
+                    case UNAUTHORIZED -> error(ctx, 401, "unauthorized", e);
+                    case NOT_FOUND -> error(ctx, 404, "not_found", e);
+                    case TOO_LARGE -> error(ctx, 413, "payload_too_large", e);
+                    case UNSUPPORTED_TYPE -> error(ctx, 415, "unsupported_media_type", e);
+                    case UNAVAILABLE -> error(ctx, 503, "unavailable", e);
+                };
+        registry.counter("ragstream.upload.refused", "reason", code).increment();
+    }
+
+    private static String error(Context ctx, int status, String code, RequestRefusedException e) {
+        error(ctx, status, code, e.getMessage(), e.field());
+        return code;
     }
 
     private static void error(Context ctx, int status, String code, String message, Optional<String> field) {

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Prepares a Python environment that a test needs, from pinned PyPI packages:
 #   testkit/python/prepare.sh NAME   builds <repo>/.venv-NAME from testkit/python/NAME.requirements.txt
-# NAME is milvus-lite (the Milvus server of the integration tests), schemathesis (the query API fuzz test) or
-# python-client (the tests of clients/python).
+# NAME is milvus-lite (the Milvus server of the integration tests), milvus-server (a standalone Milvus 2.3.5 server, for
+# server semantics), schemathesis (the query API fuzz test) or python-client (the tests of clients/python).
 # Called by .ci/run, and by the test fixtures when an environment is missing. Idempotent: a ready environment whose
 # requirements have not changed is left alone. PYTHON picks the interpreter (default python3; >= 3.10 needed).
 set -euo pipefail
 
-name=${1:?usage: prepare.sh NAME (milvus-lite, schemathesis or python-client)}
+name=${1:?usage: prepare.sh NAME (milvus-lite, milvus-server, schemathesis or python-client)}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 requirements="$here/$name.requirements.txt"
 venv="$root/.venv-$name"
 python=${PYTHON:-python3}
-[ -f "$requirements" ] || { echo "prepare.sh: no $requirements; NAME is milvus-lite, schemathesis or python-client" >&2; exit 2; }
+[ -f "$requirements" ] || { echo "prepare.sh: no $requirements; NAME is milvus-lite, milvus-server, schemathesis or python-client" >&2; exit 2; }
 
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$root/.venv-$name.lock"

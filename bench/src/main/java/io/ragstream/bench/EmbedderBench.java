@@ -205,7 +205,7 @@ final class EmbedderBench implements Callable<Integer> {
                     String docId = "bench:" + file.getFileName() + "-" + copy;
                     String version = Ids.contentHash(docId);
                     List<Chunk> chunks = new ArrayList<>();
-                    for (Chunk chunk : chunker.chunk(docId, version, parsed)) {
+                    for (Chunk chunk : chunker.chunk(docId, 0, parsed)) {
                         String text = "Copy " + copy + ". " + chunk.text();
                         chunks.add(new Chunk(
                                 chunk.chunkId(),
@@ -218,7 +218,7 @@ final class EmbedderBench implements Callable<Integer> {
                     }
                     DocumentInfo info = new DocumentInfo(
                             "bench", file.toUri().toString(), parsed.title(), type, Map.of(), List.of(), Instant.now());
-                    documents.add(new ChunkedDocument(docId, "bench", version, info, chunks, Instant.now()));
+                    documents.add(new ChunkedDocument(docId, "bench", version, 0, info, chunks, Instant.now()));
                 }
             }
         }

@@ -107,7 +107,7 @@ final class PipelineBench implements Callable<Integer> {
                     new Chunker(tokenizer, ChunkerSettings.forModel(model.spec(), tokenizer)),
                     Clock.systemUTC());
             for (RawDocument document : documents) {
-                for (Chunk chunk : chunking.chunk(document).chunks()) {
+                for (Chunk chunk : chunking.chunk(document, 0).chunks()) {
                     chunkTexts.add(chunk.text());
                     tokens += chunk.tokenCount();
                 }

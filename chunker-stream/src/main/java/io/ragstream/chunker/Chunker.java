@@ -31,7 +31,7 @@ public final class Chunker {
     }
 
     /** The chunks of one version of a document, with ids from {@link Ids#chunkId}. */
-    public List<Chunk> chunk(String docId, String version, ParsedDocument document) {
+    public List<Chunk> chunk(String docId, long sequence, ParsedDocument document) {
         Layout layout = Layout.of(document.blocks());
         Cut cut = new Cut(layout.text(), new TokenIndex(tokenizer.encode(layout.text())));
         List<Chunk> chunks = new ArrayList<>();
@@ -41,14 +41,14 @@ public final class Chunker {
                 cut.fit(block, pieces);
             }
             for (Span span : cut.pack(pieces)) {
-                emit(docId, version, layout.text(), span, section.headingPath(), chunks);
+                emit(docId, sequence, layout.text(), span, section.headingPath(), chunks);
             }
         }
         return List.copyOf(chunks);
     }
 
     /** Adds the chunk, after counting it with the tokenizer itself; a span the index misjudged is cut again. */
-    private void emit(String docId, String version, String text, Span span, List<String> path, List<Chunk> out) {
+    private void emit(String docId, long sequence, String text, Span span, List<String> path, List<Chunk> out) {
         int start = span.start();
         while (start < span.end()) {
             String piece = text.substring(start, span.end());
@@ -63,7 +63,13 @@ public final class Chunker {
             }
             int ordinal = out.size();
             out.add(new Chunk(
-                    Ids.chunkId(docId, version, ordinal), ordinal, piece, tokens, start, start + piece.length(), path));
+                    Ids.chunkId(docId, sequence, ordinal),
+                    ordinal,
+                    piece,
+                    tokens,
+                    start,
+                    start + piece.length(),
+                    path));
             start = skipSpaces(text, start + piece.length(), span.end());
         }
     }

@@ -10,6 +10,7 @@ import io.ragstream.model.RawDocument;
 import io.ragstream.model.Topics;
 import io.ragstream.model.json.RawDocumentCodec;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -58,11 +59,15 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                             "a record on " + Topics.DOCS_RAW + " has no key;" + " key every record by its docId"));
             return;
         }
+        Optional<LastVersion> last = Optional.ofNullable(versions.get(docId));
+        long sequence =
+                LastVersion.next(last, context.recordMetadata().orElseThrow().offset());
         if (record.value() == null) {
-            versions.delete(docId);
-            emit(record, new Outcome.Chunks(new DocumentDeletion(docId, clock.instant())));
-            emit(record, new Outcome.Status(DocumentStatus.deleted(docId)));
-            log.info("deleted docId={}", docId);
+            // Kept, not removed: a late write of an older version must still find that the document was deleted.
+            versions.put(docId, new LastVersion(Optional.empty(), 0, sequence, last.flatMap(LastVersion::fetchedAt)));
+            emit(record, new Outcome.Chunks(new DocumentDeletion(docId, sequence, clock.instant())));
+            emit(record, new Outcome.Status(DocumentStatus.deleted(docId, sequence)));
+            log.info("deleted docId={} sequence={}", docId, sequence);
             return;
         }
         RawDocument document;
@@ -73,32 +78,62 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             deadLetter(record, e);
             emit(
                     record,
-                    new Outcome.Status(
-                            DocumentStatus.failed(docId, Optional.empty(), Optional.empty(), e.getMessage())));
+                    new Outcome.Status(DocumentStatus.failed(
+                            docId, Optional.empty(), Optional.empty(), Optional.empty(), e.getMessage())));
             return;
         }
-        LastVersion last = versions.get(docId);
-        if (last != null && last.version().equals(document.version())) {
+        Optional<Instant> newest = last.flatMap(LastVersion::fetchedAt);
+        if (newest.isPresent() && document.fetchedAt().isBefore(newest.get())) {
+            // A slow re-crawl or a second producer published an older fetch after a newer one: arrival must not win.
+            String reason = "fetched at %s, before the version already chunked (fetched at %s)"
+                    .formatted(document.fetchedAt(), newest.get());
+            emit(
+                    record,
+                    new Outcome.Status(
+                            DocumentStatus.superseded(docId, document.tenant(), document.version(), reason)));
+            log.info("superseded docId={} version={} {}", docId, document.version(), reason);
+            return;
+        }
+        if (last.isPresent() && last.get().holds(document.version())) {
+            versions.put(
+                    docId,
+                    new LastVersion(
+                            last.get().version(),
+                            last.get().chunkCount(),
+                            last.get().sequence(),
+                            Optional.of(document.fetchedAt())));
             log.debug("unchanged docId={} version={}", docId, document.version());
             return;
         }
         long start = System.nanoTime();
         ChunkedDocument chunked;
         try {
-            chunked = chunking.chunk(document);
+            chunked = chunking.chunk(document, sequence);
         } catch (RuntimeException e) {
             // The latest version cannot be read: its earlier versions must still leave the store, so the document
             // is emitted with no chunks, and the reason goes to the dead-letter topic and the status.
             deadLetter(record, e);
-            versions.put(docId, new LastVersion(document.version(), 0));
-            emit(record, new Outcome.Chunks(chunking.unreadable(document, e.getMessage())));
+            versions.put(
+                    docId,
+                    new LastVersion(Optional.of(document.version()), 0, sequence, Optional.of(document.fetchedAt())));
+            emit(record, new Outcome.Chunks(chunking.unreadable(document, sequence, e.getMessage())));
             emit(
                     record,
                     new Outcome.Status(DocumentStatus.failed(
-                            docId, Optional.of(document.tenant()), Optional.of(document.version()), e.getMessage())));
+                            docId,
+                            Optional.of(document.tenant()),
+                            Optional.of(document.version()),
+                            Optional.of(sequence),
+                            e.getMessage())));
             return;
         }
-        versions.put(docId, new LastVersion(document.version(), chunked.chunks().size()));
+        versions.put(
+                docId,
+                new LastVersion(
+                        Optional.of(document.version()),
+                        chunked.chunks().size(),
+                        sequence,
+                        Optional.of(document.fetchedAt())));
         emit(record, new Outcome.Chunks(chunked));
         emit(
                 record,
@@ -106,11 +141,13 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                         docId,
                         document.tenant(),
                         document.version(),
+                        sequence,
                         chunked.chunks().size())));
         log.info(
-                "chunked docId={} version={} chunks={} ms={}",
+                "chunked docId={} version={} sequence={} chunks={} ms={}",
                 docId,
                 document.version(),
+                sequence,
                 chunked.chunks().size(),
                 (System.nanoTime() - start) / 1_000_000);
     }

@@ -28,11 +28,12 @@ public final class DocumentChunking {
      * Every chunk of this version of the document, with its metadata. A document found to have no text gives an empty
      * list of chunks: its earlier versions must still leave the store.
      *
+     * @param sequence the version's place among the document's versions (see {@link ChunkedDocument#sequence()})
      * @throws ParseException when the document cannot be read
      */
-    public ChunkedDocument chunk(RawDocument document) {
+    public ChunkedDocument chunk(RawDocument document, long sequence) {
         ParsedDocument parsed = parser.parse(document.contentBytes(), document.contentType(), document.uri());
-        List<Chunk> chunks = chunker.chunk(document.docId(), document.version(), parsed);
+        List<Chunk> chunks = chunker.chunk(document.docId(), sequence, parsed);
         DocumentInfo info = new DocumentInfo(
                 document.source(),
                 parsed.canonicalUri().orElse(document.uri()),
@@ -42,16 +43,17 @@ public final class DocumentChunking {
                 document.tags(),
                 document.fetchedAt());
         return new ChunkedDocument(
-                document.docId(), document.tenant(), document.version(), info, chunks, clock.instant());
+                document.docId(), document.tenant(), document.version(), sequence, info, chunks, clock.instant());
     }
 
     /** The empty version that stands for a document whose latest version could not be read, and why. */
-    public ChunkedDocument unreadable(RawDocument document, String reason) {
+    public ChunkedDocument unreadable(RawDocument document, long sequence, String reason) {
         DocumentInfo info = DocumentInfo.of(document);
         return new ChunkedDocument(
                 document.docId(),
                 document.tenant(),
                 document.version(),
+                sequence,
                 info,
                 List.of(),
                 clock.instant(),

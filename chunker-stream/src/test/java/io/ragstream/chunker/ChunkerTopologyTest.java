@@ -141,7 +141,7 @@ class ChunkerTopologyTest {
         docs.pipeInput(doc.docId(), doc); // re-created with the same content: chunked again, not skipped
 
         List<ChunkMessage> out = chunks.readValuesToList();
-        assertThat(out.get(0)).isEqualTo(new DocumentDeletion(doc.docId(), CLOCK.instant()));
+        assertThat(out.get(0)).isEqualTo(new DocumentDeletion(doc.docId(), 1, CLOCK.instant()));
         assertThat(out.get(1)).isInstanceOf(ChunkedDocument.class);
         assertThat(status.readValuesToList())
                 .extracting(DocumentStatus::stage)
@@ -224,6 +224,79 @@ class ChunkerTopologyTest {
     }
 
     @Test
+    void everyVersionCarriesTheSequenceOfItsOffsetOnDocsRaw() {
+        RawDocument v1 = markdown("https://kb.test/a", "One.");
+        RawDocument other = markdown("https://kb.test/b", "Other.");
+        RawDocument v2 = markdown("https://kb.test/a", "Two.");
+
+        docs.pipeInput(v1.docId(), v1);
+        docs.pipeInput(other.docId(), other);
+        docs.pipeInput(v2.docId(), v2);
+        docs.pipeInput(v2.docId(), (RawDocument) null);
+
+        assertThat(chunks.readValuesToList())
+                .extracting(ChunkMessage::docId, ChunkMessage::sequence)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(v1.docId(), 0L),
+                        org.assertj.core.groups.Tuple.tuple(other.docId(), 1L),
+                        org.assertj.core.groups.Tuple.tuple(v2.docId(), 2L),
+                        org.assertj.core.groups.Tuple.tuple(v2.docId(), 3L));
+        assertThat(status.readValuesToList())
+                .extracting(s -> s.sequence().orElseThrow())
+                .containsExactly(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void chunkIdsNameTheSequenceSoARepublishedOldVersionNeverSharesRowsWithItsFirstCopy() {
+        RawDocument v1 = markdown("https://kb.test/a", "One.");
+        RawDocument v2 = markdown("https://kb.test/a", "Two.");
+        RawDocument v1Again =
+                markdownFetchedAt("https://kb.test/a", "One.", CLOCK.instant().plusSeconds(60));
+
+        docs.pipeInput(v1.docId(), v1);
+        docs.pipeInput(v2.docId(), v2);
+        docs.pipeInput(v1Again.docId(), v1Again);
+
+        List<ChunkedDocument> out = chunks.readValuesToList().stream()
+                .map(ChunkedDocument.class::cast)
+                .toList();
+        assertThat(out).extracting(ChunkedDocument::version).containsExactly(v1.version(), v2.version(), v1.version());
+        assertThat(out.get(2).chunks().getFirst().chunkId())
+                .isNotEqualTo(out.get(0).chunks().getFirst().chunkId());
+    }
+
+    @Test
+    void anOlderFetchPublishedAfterANewerOneIsSupersededNotChunked() {
+        Instant now = CLOCK.instant();
+        RawDocument newer = markdownFetchedAt("https://kb.test/a", "Fetched second.", now);
+        RawDocument older = markdownFetchedAt("https://kb.test/a", "Fetched first.", now.minusSeconds(30));
+
+        docs.pipeInput(newer.docId(), newer);
+        docs.pipeInput(older.docId(), older);
+
+        assertThat(chunks.readValuesToList())
+                .extracting(m -> ((ChunkedDocument) m).version())
+                .containsExactly(newer.version());
+        List<DocumentStatus> statuses = status.readValuesToList();
+        assertThat(statuses).extracting(DocumentStatus::stage).containsExactly(Stage.CHUNKED, Stage.SUPERSEDED);
+        assertThat(statuses.get(1).version()).contains(older.version());
+        assertThat(statuses.get(1).reason().orElseThrow()).contains("before the version already chunked");
+    }
+
+    @Test
+    void anOlderFetchCannotBringADeletedDocumentBack() {
+        Instant now = CLOCK.instant();
+        RawDocument live = markdownFetchedAt("https://kb.test/a", "Live.", now);
+        RawDocument stale = markdownFetchedAt("https://kb.test/a", "Stale.", now.minusSeconds(30));
+
+        docs.pipeInput(live.docId(), live);
+        docs.pipeInput(live.docId(), (RawDocument) null);
+        docs.pipeInput(stale.docId(), stale);
+
+        assertThat(chunks.readValuesToList()).hasSize(2).last().isInstanceOf(DocumentDeletion.class);
+    }
+
+    @Test
     void recordWhoseKeyIsNotItsDocIdIsRefused() {
         RawDocument doc = markdown("https://kb.test/a", "Keyed wrong.");
 
@@ -237,12 +310,16 @@ class ChunkerTopologyTest {
     }
 
     private static RawDocument markdown(String uri, String text) {
+        return markdownFetchedAt(uri, text, CLOCK.instant());
+    }
+
+    private static RawDocument markdownFetchedAt(String uri, String text, Instant fetchedAt) {
         return RawDocument.builder()
                 .tenant("acme")
                 .source("web")
                 .uri(uri)
                 .text("text/markdown", text)
-                .fetchedAt(CLOCK.instant())
+                .fetchedAt(fetchedAt)
                 .build();
     }
 }

@@ -22,8 +22,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -36,6 +40,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.StaleMemberEpochException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -57,10 +64,16 @@ public final class EmbedderLoop implements Runnable {
 
     /**
      * How batches are gathered and outages ridden out; a document the store refuses is tried {@code refusalRetries}
-     * more times before it fails.
+     * more times before it fails; a batch still not done after {@code batchTimeout} (one attempt, not counting the waits
+     * of an outage) means the model or the store hangs, and stops the loop.
      */
     public record Settings(
-            int batchChunks, Duration linger, Duration retryInitial, Duration retryMax, int refusalRetries) {}
+            int batchChunks,
+            Duration linger,
+            Duration retryInitial,
+            Duration retryMax,
+            int refusalRetries,
+            Duration batchTimeout) {}
 
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
@@ -70,6 +83,10 @@ public final class EmbedderLoop implements Runnable {
     private final ChunkMessageSerde messages = new ChunkMessageSerde();
     private final DocumentStatusSerde statuses = new DocumentStatusSerde();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Embeds and writes a batch while the loop thread keeps polling; the consumer never leaves the loop thread. */
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("embedder-batch").factory());
+
     private final Set<TopicPartition> revoked = new HashSet<>();
     private volatile boolean healthy = true;
 
@@ -84,6 +101,13 @@ public final class EmbedderLoop implements Runnable {
         this.indexer = indexer;
         this.settings = settings;
         this.metrics = metrics;
+    }
+
+    /** A batch that outlived its time: not a refusal of its documents, so it ends the loop instead of failing them. */
+    static final class BatchHangs extends IllegalStateException {
+        BatchHangs(String message) {
+            super(message);
+        }
     }
 
     /** One record as read, decoded or not. */
@@ -128,6 +152,7 @@ public final class EmbedderLoop implements Runnable {
             }
         } finally {
             // Whatever was read but not committed is read again by whoever owns the partition next.
+            worker.shutdownNow();
             consumer.close(Duration.ofSeconds(10));
             log.info("embedder loop stopped");
         }
@@ -233,7 +258,11 @@ public final class EmbedderLoop implements Runnable {
         }
         try {
             commit(batch);
-        } catch (CommitFailedException | RebalanceInProgressException e) {
+        } catch (CommitFailedException
+                | RebalanceInProgressException
+                | RetriableException
+                | StaleMemberEpochException
+                | UnknownMemberIdException e) {
             // The group moved on while this batch was being indexed. Its writes are keyed by chunk id, so whoever owns
             // the partitions now reads the batch again and rewrites the same rows: nothing is lost or duplicated.
             log.warn(
@@ -256,7 +285,9 @@ public final class EmbedderLoop implements Runnable {
         List<ChunkMessage> all =
                 batch.stream().map(p -> p.message().orElseThrow()).toList();
         try {
-            return retrying(() -> indexer.index(all)).map(List::of);
+            return retrying(all).map(List::of);
+        } catch (BatchHangs hangs) {
+            throw hangs;
         } catch (RuntimeException firstRefusal) {
             RuntimeException refused = firstRefusal;
             if (batch.size() == 1) {
@@ -273,32 +304,19 @@ public final class EmbedderLoop implements Runnable {
                             settings.refusalRetries(),
                             refused.getMessage());
                     metrics.retry();
-                    consumer.pause(consumer.assignment());
-                    boolean stillOurs = waitPolling(wait);
-                    consumer.resume(consumer.paused());
-                    if (!stillOurs) {
+                    if (!waitPolling(wait)) {
                         return Optional.empty();
                     }
                     try {
-                        return retrying(() -> indexer.index(all)).map(List::of);
+                        return retrying(all).map(List::of);
+                    } catch (BatchHangs hangs) {
+                        throw hangs;
                     } catch (RuntimeException again) {
                         refused = again;
                     }
                     backoff = doubled(backoff);
                 }
-                // The store refuses this version itself: its older chunks must not stay either.
-                String docId = all.getFirst().docId();
-                Optional<BatchIndexer.Outcome> removed =
-                        retrying(() -> indexer.index(List.of(new DocumentDeletion(docId, Instant.now()))));
-                if (removed.isEmpty()) {
-                    return Optional.empty();
-                }
-                return Optional.of(List.of(new BatchIndexer.Outcome(
-                        List.of(DocumentStatus.failed(docId, Optional.empty(), Optional.empty(), refused.getMessage())),
-                        List.of(new BatchIndexer.Rejection(0, refused)),
-                        0,
-                        0,
-                        0)));
+                return failed(all.getFirst(), refused).map(List::of);
             }
             log.warn("batch of {} refused ({}); indexing its messages one by one", batch.size(), refused.toString());
             List<BatchIndexer.Outcome> outcomes = new ArrayList<>();
@@ -315,6 +333,7 @@ public final class EmbedderLoop implements Runnable {
                                 .map(r -> new BatchIndexer.Rejection(position, r.reason()))
                                 .toList(),
                         outcome.chunksWritten(),
+                        outcome.superseded(),
                         outcome.embedNanos(),
                         outcome.writeNanos()));
             }
@@ -323,27 +342,55 @@ public final class EmbedderLoop implements Runnable {
     }
 
     /**
-     * Runs the attempt until it succeeds, waiting out outages with the partitions paused. However it ends (done, refused,
-     * abandoned), the partitions it paused are resumed: a refusal after an outage must not leave the loop paused.
+     * The store refuses this version itself: its older chunks must not stay either, so the document is removed at the
+     * version's sequence, and the version fails with the store's reason (unless a later version is there already).
+     * Empty when the batch was abandoned meanwhile.
      */
-    private Optional<BatchIndexer.Outcome> retrying(java.util.function.Supplier<BatchIndexer.Outcome> attempt) {
+    private Optional<BatchIndexer.Outcome> failed(ChunkMessage message, RuntimeException refused) {
+        Optional<BatchIndexer.Outcome> removed =
+                retrying(List.of(new DocumentDeletion(message.docId(), message.sequence(), Instant.now())));
+        if (removed.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ChunkedDocument> document = message instanceof ChunkedDocument d ? Optional.of(d) : Optional.empty();
+        List<DocumentStatus> statuses = removed.get().superseded() > 0
+                ? List.of()
+                : List.of(DocumentStatus.failed(
+                        message.docId(),
+                        document.map(ChunkedDocument::tenant),
+                        document.map(ChunkedDocument::version),
+                        Optional.of(message.sequence()),
+                        refused.getMessage()));
+        return Optional.of(new BatchIndexer.Outcome(
+                statuses,
+                List.of(new BatchIndexer.Rejection(0, refused)),
+                0,
+                removed.get().superseded(),
+                0,
+                0));
+    }
+
+    /**
+     * Indexes the messages until that succeeds, waiting out outages with the partitions paused; empty when the batch was
+     * abandoned (its partitions moved, or the loop is stopping).
+     */
+    private Optional<BatchIndexer.Outcome> retrying(List<ChunkMessage> messages) {
         Duration backoff = settings.retryInitial();
         int failures = 0;
         try {
             while (running.get()) {
                 try {
-                    BatchIndexer.Outcome outcome = attempt.get();
+                    Optional<BatchIndexer.Outcome> outcome = whilePolling(messages);
                     if (failures > 0) {
                         log.info("store and model answer again after {} failed attempts; resuming", failures);
                     }
-                    return Optional.of(outcome);
+                    return outcome;
                 } catch (StoreUnavailableException | EmbeddingUnavailableException e) {
                     failures++;
                     healthy = false;
                     metrics.retry();
                     long wait = jittered(backoff);
                     log.warn("attempt={} failed, retrying in {} ms: {}", failures, wait, e.getMessage());
-                    consumer.pause(consumer.assignment());
                     if (!waitPolling(wait)) {
                         return Optional.empty();
                     }
@@ -353,24 +400,96 @@ public final class EmbedderLoop implements Runnable {
             return Optional.empty();
         } finally {
             if (failures > 0) {
-                consumer.resume(consumer.paused());
                 healthy = true;
             }
+        }
+    }
+
+    /**
+     * Indexes the messages on the worker thread while this thread keeps polling the paused consumer: a batch that takes
+     * longer than {@code max.poll.interval.ms} (large documents, a slow endpoint) neither drops this instance from the
+     * group nor misses that its partitions moved. When they move, the batch is abandoned and told not to write once it is
+     * embedded. A write already under way then is harmless: the store drops it when the new owner wrote a later version.
+     */
+    private Optional<BatchIndexer.Outcome> whilePolling(List<ChunkMessage> messages) {
+        AtomicBoolean ours = new AtomicBoolean(true);
+        long deadline = System.nanoTime() + settings.batchTimeout().toNanos();
+        Future<Optional<BatchIndexer.Outcome>> done = worker.submit(() -> indexer.index(messages, ours::get));
+        consumer.pause(consumer.assignment());
+        try {
+            while (true) {
+                try {
+                    Optional<BatchIndexer.Outcome> outcome = done.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    return ours.get() ? outcome : Optional.empty();
+                } catch (TimeoutException stillWorking) {
+                    if (System.nanoTime() > deadline) {
+                        ours.set(false);
+                        throw new BatchHangs(("a batch of %d records is not embedded and written after %s"
+                                        + " (max.poll.interval.ms): the model or the store hangs; the loop stops so"
+                                        + " that /health/live fails, the instance is restarted and its partitions"
+                                        + " move to the other instances")
+                                .formatted(messages.size(), settings.batchTimeout()));
+                    }
+                    pollPaused(POLL);
+                    if (!revoked.isEmpty() || !running.get()) {
+                        // Not waited for: the loop goes on with what it still owns; the batch finds it may not write.
+                        ours.set(false);
+                        log.info(
+                                "partitions {} moved while a batch was being indexed; it is left to their next owner",
+                                revoked);
+                        return Optional.empty();
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException failure -> throw failure;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ours.set(false);
+            throw new WakeupException();
+        } finally {
+            consumer.resume(consumer.paused());
         }
     }
 
     /** Waits while polling the paused consumer, so the group does not consider it dead; false when the batch is lost. */
     private boolean waitPolling(long millis) {
         long until = System.nanoTime() + millis * 1_000_000;
-        while (running.get() && System.nanoTime() < until) {
-            consumer.poll(
-                    Duration.ofMillis(Math.max(1, Math.min(POLL.toMillis(), (until - System.nanoTime()) / 1_000_000))));
-            if (!revoked.isEmpty()) {
-                log.info("partitions {} revoked while waiting; the batch in hand is left to their next owner", revoked);
-                return false;
+        consumer.pause(consumer.assignment());
+        try {
+            while (running.get() && System.nanoTime() < until) {
+                pollPaused(Duration.ofMillis(
+                        Math.max(1, Math.min(POLL.toMillis(), (until - System.nanoTime()) / 1_000_000))));
+                if (!revoked.isEmpty()) {
+                    log.info(
+                            "partitions {} revoked while waiting; the batch in hand is left to their next owner",
+                            revoked);
+                    return false;
+                }
             }
+            return running.get();
+        } finally {
+            consumer.resume(consumer.paused());
         }
-        return running.get();
+    }
+
+    /**
+     * Polls while the partitions in hand are paused, to stay in the group. Partitions assigned during the poll are not
+     * paused (the cooperative and consumer protocols add partitions without revoking the others), so it may return their
+     * records: they are put back, to be read with the next batch, never dropped.
+     */
+    private void pollPaused(Duration timeout) {
+        var records = consumer.poll(timeout);
+        if (!records.isEmpty()) {
+            for (TopicPartition partition : records.partitions()) {
+                consumer.seek(partition, records.records(partition).getFirst().offset());
+            }
+            consumer.pause(records.partitions());
+        }
     }
 
     private Duration doubled(Duration backoff) {
@@ -401,12 +520,16 @@ public final class EmbedderLoop implements Runnable {
 
     private void commit(List<Pending> batch) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Set<TopicPartition> assigned = consumer.assignment();
         for (Pending pending : batch) {
             ConsumerRecord<String, byte[]> record = pending.record();
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            if (!assigned.contains(partition) || revoked.contains(partition)) {
+                // Its next owner reads it again from the offset committed before; committing here could move that back.
+                continue;
+            }
             offsets.merge(
-                    new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1),
-                    (a, b) -> a.offset() >= b.offset() ? a : b);
+                    partition, new OffsetAndMetadata(record.offset() + 1), (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         consumer.commitSync(offsets);
     }

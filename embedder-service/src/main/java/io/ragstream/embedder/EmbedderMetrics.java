@@ -17,6 +17,7 @@ public final class EmbedderMetrics {
     private final Timer storeWrite;
     private final Counter retries;
     private final Counter deadLetters;
+    private final Counter superseded;
 
     public EmbedderMetrics(MeterRegistry registry, CachingEmbedder cache) {
         chunksEmbedded = Counter.builder("ragstream.chunks.embedded")
@@ -42,6 +43,10 @@ public final class EmbedderMetrics {
                 .tag("stage", EmbedderLoop.STAGE)
                 .description("Records sent to a dead-letter topic")
                 .register(registry);
+        superseded = Counter.builder("ragstream.embedder.superseded")
+                .description("Document versions not written because the store held a later version of the document"
+                        + " (a replayed, late or zombie batch)")
+                .register(registry);
         FunctionCounter.builder("ragstream.embedding.cache.hits", cache, CachingEmbedder::hits)
                 .description("Chunks whose vector came from the cache")
                 .register(registry);
@@ -54,6 +59,7 @@ public final class EmbedderMetrics {
         chunksEmbedded.increment(outcome.chunksWritten());
         embed.record(outcome.embedNanos(), TimeUnit.NANOSECONDS);
         storeWrite.record(outcome.writeNanos(), TimeUnit.NANOSECONDS);
+        superseded.increment(outcome.superseded());
     }
 
     void batchSeconds(long nanos, int chunks) {

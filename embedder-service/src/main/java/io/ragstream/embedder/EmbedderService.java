@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 /** A running embedder: model, store, consumer loop and the health and metrics endpoints, wired from the configuration. */
 public final class EmbedderService implements AutoCloseable {
 
+    /** Kafka's own default of {@code max.poll.interval.ms}. */
+    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
+
     private static final Logger log = LoggerFactory.getLogger(EmbedderService.class);
 
     private final CachingEmbedder embedder;
@@ -85,8 +88,13 @@ public final class EmbedderService implements AutoCloseable {
         Failsafe.with(untilReachable(config)).run(() -> store.ensureCollection(config.collection(), spec));
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                consumerConfig(config, kafka), new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> consumerSettings = consumerConfig(config, kafka);
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new ByteArrayDeserializer());
+        // A batch may take as long as the consumer would wait between polls: past that, before the loop polled while it
+        // worked, the instance left the group; now it stops, so that it is restarted and its partitions move.
+        Duration batchTimeout = Duration.ofMillis(Long.parseLong(String.valueOf(consumerSettings.getOrDefault(
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, DEFAULT_MAX_POLL_INTERVAL_MS))));
         KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
         KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
@@ -101,7 +109,8 @@ public final class EmbedderService implements AutoCloseable {
                         Duration.ofMillis(batching.lingerMs()),
                         Duration.ofMillis(batching.retryInitialMs()),
                         Duration.ofMillis(batching.retryMaxMs()),
-                        batching.refusalRetries()),
+                        batching.refusalRetries(),
+                        batchTimeout),
                 new EmbedderMetrics(registry, embedder));
         Thread loopThread = Thread.ofPlatform().name("embedder-loop").start(loop);
 

@@ -7,7 +7,6 @@ import io.ragstream.embedding.OnnxEmbedder;
 import io.ragstream.embedding.OnnxModel;
 import io.ragstream.model.ChunkMessage;
 import io.ragstream.model.ChunkedDocument;
-import io.ragstream.model.DocumentDeletion;
 import io.ragstream.model.DocumentStatus.Stage;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.CollectionSpec;
@@ -76,12 +75,38 @@ class BatchIndexerTest {
     }
 
     @Test
+    void aLateBatchOfAnOlderVersionLeavesTheNewerOneAndPublishesNoStatusForIt() {
+        ChunkedDocument v1 = Traffic.document("fs:a", "v1", List.of("alpha one", "alpha two"));
+        ChunkedDocument v2 = Traffic.document("fs:a", "v2", List.of("alpha one, revised"));
+        indexer.index(List.of(v2));
+
+        var late = indexer.index(List.of(v1, Traffic.document("fs:b", "v1", List.of("another document"))));
+
+        assertThat(store.chunksOf("chunks", "fs:a"))
+                .extracting(ChunkRecord::chunkId)
+                .containsExactly(v2.chunks().getFirst().chunkId());
+        assertThat(late.superseded()).isEqualTo(1);
+        assertThat(late.statuses()).extracting(status -> status.docId()).containsExactly("fs:b");
+    }
+
+    @Test
+    void aLateBatchCannotBringADeletedDocumentBack() {
+        ChunkedDocument v1 = Traffic.document("fs:a", "v1", List.of("alpha one"));
+        indexer.index(List.of(Traffic.deletion("fs:a")));
+
+        var late = indexer.index(List.of(v1));
+
+        assertThat(store.chunksOf("chunks", "fs:a")).isEmpty();
+        assertThat(late.statuses()).isEmpty();
+    }
+
+    @Test
     void onlyTheLastMessageOfADocumentInABatchCounts() {
         ChunkedDocument v1 = Traffic.document("fs:a", "v1", List.of("first version"));
         ChunkedDocument v2 = Traffic.document("fs:a", "v2", List.of("second version"));
         ChunkedDocument other = Traffic.document("fs:b", "v1", List.of("another document"));
 
-        indexer.index(List.of(v1, other, v2, new DocumentDeletion("fs:b", Traffic.AT)));
+        indexer.index(List.of(v1, other, v2, Traffic.deletion("fs:b")));
 
         assertThat(store.chunksOf("chunks", "fs:a"))
                 .extracting(ChunkRecord::version)
@@ -107,6 +132,7 @@ class BatchIndexerTest {
                 readable.docId(),
                 readable.tenant(),
                 readable.version(),
+                readable.sequence(),
                 readable.document(),
                 List.of(),
                 readable.chunkedAt(),

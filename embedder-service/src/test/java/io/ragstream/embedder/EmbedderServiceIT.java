@@ -15,11 +15,13 @@ import io.ragstream.model.Topics;
 import io.ragstream.model.json.ChunkMessageSerde;
 import io.ragstream.status.StatusView;
 import io.ragstream.store.ChunkRecord;
+import io.ragstream.store.ForwardingStore;
 import io.ragstream.store.LuceneVectorStore;
 import io.ragstream.store.MilvusVectorStore;
 import io.ragstream.store.SearchFilter;
 import io.ragstream.store.SearchHit;
 import io.ragstream.store.SearchRequest;
+import io.ragstream.store.SharedStore;
 import io.ragstream.store.StoreChanges;
 import io.ragstream.store.StoreUnavailableException;
 import io.ragstream.store.VectorStore;
@@ -36,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -195,9 +198,9 @@ class EmbedderServiceIT {
         EmbedderConfig config = config(kafka.uniqueName("embedder"), "chunks");
         // Both instances write to one store (as they would to one Milvus); Lucene's store is thread-safe.
         try (LuceneVectorStore shared = new LuceneVectorStore(luceneDir)) {
-            try (EmbedderService first = start(config, new Unclosed(shared))) {
+            try (EmbedderService first = start(config, new SharedStore(shared))) {
                 publish(traffic.messages.subList(0, third));
-                try (EmbedderService second = start(config, new Unclosed(shared))) {
+                try (EmbedderService second = start(config, new SharedStore(shared))) {
                     publish(traffic.messages.subList(third, traffic.messages.size()));
                     awaitCaughtUp(config.groupId());
                     assertThat(first.alive()).isTrue();
@@ -265,15 +268,15 @@ class EmbedderServiceIT {
         CountDownLatch refused = new CountDownLatch(1);
         VectorStore flaky = new ForwardingStore(new LuceneVectorStore(luceneDir)) {
             @Override
-            public void apply(String collection, StoreChanges changes) {
-                switch (applies.incrementAndGet()) {
+            public Set<String> apply(String collection, StoreChanges changes) {
+                return switch (applies.incrementAndGet()) {
                     case 1 -> throw new StoreUnavailableException("test: the store does not answer", null);
                     case 2, 3 -> {
                         refused.countDown();
                         throw new IllegalStateException("test: the store refuses, for a moment");
                     }
                     default -> super.apply(collection, changes);
-                }
+                };
             }
         };
 
@@ -306,11 +309,11 @@ class EmbedderServiceIT {
         Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
         VectorStore counting = new ForwardingStore(new LuceneVectorStore(luceneDir)) {
             @Override
-            public void apply(String collection, StoreChanges changes) {
-                super.apply(collection, changes);
-                changes.keepOnlyVersion().keySet().forEach(docId -> writes.computeIfAbsent(
-                                docId, d -> new AtomicInteger())
+            public Set<String> apply(String collection, StoreChanges changes) {
+                Set<String> superseded = super.apply(collection, changes);
+                changes.documents().forEach(write -> writes.computeIfAbsent(write.docId(), d -> new AtomicInteger())
                         .incrementAndGet());
+                return superseded;
             }
         };
         ConfigResource statusTopic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.STATUS);
@@ -336,6 +339,127 @@ class EmbedderServiceIT {
         }
         try (VectorStore store = new LuceneVectorStore(luceneDir)) {
             assertExactly(store, config.collection(), traffic);
+        }
+    }
+
+    /**
+     * The zombie of the production-topology issue: instance A holds a batch with version 1 past max.poll.interval.ms
+     * (a slow embedding endpoint), instance B takes the partition and writes version 2, then A's embedding returns. A
+     * must not write version 1 over version 2 (on the code before sequences, it did: the store ended with version 1).
+     */
+    @Test
+    void anInstanceWhoseBatchOutlivesItsPartitionsDoesNotWriteOverTheirNextOwner() throws Exception {
+        Traffic traffic = new Traffic(81, "zombie");
+        ChunkedDocument v1 = traffic.upsert(0, 0);
+        ChunkedDocument v2 = traffic.upsert(0, 1);
+        EmbedderConfig config = config(kafka.uniqueName("embedder"), "zombie");
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Embedder slow = new ForwardingEmbedder(model) {
+            @Override
+            public List<float[]> embed(List<String> texts, InputKind kind) {
+                if (stalled.getCount() > 0) {
+                    stalled.countDown();
+                    awaitRelease(release);
+                }
+                return super.embed(texts, kind);
+            }
+        };
+        VectorStore shared = new LuceneVectorStore(luceneDir);
+        Map<String, String> impatient =
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "max.poll.interval.ms", "3000");
+        try (EmbedderService a = EmbedderService.start(config, impatient, new SharedStore(shared), slow)) {
+            publish(List.of(v1));
+            assertThat(stalled.await(60, TimeUnit.SECONDS))
+                    .as("A took version 1")
+                    .isTrue();
+            Thread.sleep(4_000); // past A's max.poll.interval.ms
+            try (EmbedderService b = start(config, new SharedStore(shared))) {
+                publish(List.of(v2));
+                await("version 2 is written while A still holds version 1")
+                        .atMost(Duration.ofSeconds(20))
+                        .ignoreExceptions()
+                        .until(() -> shared.chunksOf(config.collection(), v2.docId()).stream()
+                                .anyMatch(chunk -> chunk.version().equals(v2.version())));
+                release.countDown();
+                awaitCaughtUp(config.groupId());
+                Thread.sleep(2_000); // time for a late write of A to land, if it were to happen
+            }
+        } finally {
+            release.countDown();
+        }
+        assertExactly(shared, config.collection(), traffic);
+        shared.close();
+    }
+
+    /**
+     * With the cooperative assignor, partitions are added to an instance without revoking the ones it has. An instance
+     * that is waiting out a store outage with its partitions paused gets a new one unpaused: its records must be read
+     * later, never dropped (and the offsets never committed past them).
+     */
+    @Test
+    void partitionsAssignedDuringAnOutageLoseNoRecordUnderTheCooperativeAssignor() throws Exception {
+        Traffic traffic = Traffic.mixed(91, 60, "cooperative");
+        EmbedderConfig config = config(kafka.uniqueName("embedder"), "cooperative");
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        VectorStore outage = new ForwardingStore(new LuceneVectorStore(luceneDir)) {
+            @Override
+            public Set<String> apply(String collection, StoreChanges changes) {
+                if (down.get()) {
+                    throw new StoreUnavailableException("test: the store is down", null);
+                }
+                return super.apply(collection, changes);
+            }
+        };
+        String cooperative = "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
+        Map<String, String> settings =
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "partition.assignment.strategy", cooperative);
+        try (EmbedderService a = EmbedderService.start(config, settings, outage, new ForwardingEmbedder(model))) {
+            Map<String, Object> other = new HashMap<>(kafka.consumerConfig(config.groupId()));
+            other.put("group.id", config.groupId());
+            other.put("partition.assignment.strategy", cooperative);
+            other.put("enable.auto.commit", "false");
+            try (var b = new KafkaConsumer<>(other, new StringDeserializer(), new ByteArrayDeserializer())) {
+                b.subscribe(List.of(Topics.CHUNKS));
+                await("B holds a partition").atMost(Duration.ofSeconds(60)).until(() -> {
+                    b.poll(Duration.ofMillis(200));
+                    return !b.assignment().isEmpty();
+                });
+                down.set(true);
+                publish(traffic.messages);
+                for (int i = 0; i < 10; i++) {
+                    b.poll(Duration.ofMillis(200)); // B reads its records but never commits them
+                }
+            } // B leaves: its partitions move to A while A waits out the outage
+            await("A holds every partition")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> kafka
+                                    .admin()
+                                    .describeConsumerGroups(List.of(config.groupId()))
+                                    .all()
+                                    .get()
+                                    .get(config.groupId())
+                                    .members()
+                                    .stream()
+                                    .mapToInt(member -> member.assignment()
+                                            .topicPartitions()
+                                            .size())
+                                    .sum()
+                            == PARTITIONS);
+            Thread.sleep(2_000); // A polls, paused, through the outage with its new partition
+            down.set(false);
+            awaitCaughtUp(config.groupId());
+        }
+        try (VectorStore store = new LuceneVectorStore(luceneDir)) {
+            assertExactly(store, config.collection(), traffic);
+        }
+    }
+
+    private static void awaitRelease(CountDownLatch latch) {
+        try {
+            latch.await(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -437,16 +561,6 @@ class EmbedderServiceIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A store the services may close without closing the one the test shares between them. */
-    private static final class Unclosed extends ForwardingStore {
-        Unclosed(VectorStore real) {
-            super(real);
-        }
-
-        @Override
-        public void close() {}
-    }
-
     /** A simulated process death: an Error, which the service must not catch, thrown at the chosen point. */
     static final class SimulatedCrash extends Error {
         SimulatedCrash(String point) {
@@ -490,10 +604,11 @@ class EmbedderServiceIT {
         VectorStore store(VectorStore real) {
             return new ForwardingStore(real) {
                 @Override
-                public void apply(String collection, StoreChanges changes) {
+                public Set<String> apply(String collection, StoreChanges changes) {
                     maybeCrash("before-write");
-                    super.apply(collection, changes);
+                    Set<String> superseded = super.apply(collection, changes);
                     maybeCrash("after-write"); // the write is durable, the offsets are not yet committed
+                    return superseded;
                 }
             };
         }

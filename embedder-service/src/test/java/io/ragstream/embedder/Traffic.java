@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Creates, updates and deletes of documents as the chunker would publish them, with the state they must leave. */
 final class Traffic {
 
     static final Instant AT = Instant.parse("2026-11-22T10:00:00Z");
+    /** Each message made gets a later sequence than every one made before it, as the chunker gives them. */
+    private static final AtomicLong SEQUENCES = new AtomicLong();
+
     private static final String[] WORDS = {
         "kafka",
         "stream",
@@ -94,7 +98,7 @@ final class Traffic {
     }
 
     void delete(int number) {
-        messages.add(new DocumentDeletion(docId(number), AT));
+        messages.add(new DocumentDeletion(docId(number), SEQUENCES.incrementAndGet(), AT));
         expected.put(docId(number), List.of());
     }
 
@@ -103,17 +107,25 @@ final class Traffic {
     }
 
     static ChunkedDocument document(String docId, String content, List<String> texts) {
+        return document(docId, SEQUENCES.incrementAndGet(), content, texts);
+    }
+
+    static DocumentDeletion deletion(String docId) {
+        return new DocumentDeletion(docId, SEQUENCES.incrementAndGet(), AT);
+    }
+
+    static ChunkedDocument document(String docId, long sequence, String content, List<String> texts) {
         String version = Ids.contentHash(content);
         List<Chunk> chunks = new ArrayList<>();
         int offset = 0;
         for (int c = 0; c < texts.size(); c++) {
             String text = texts.get(c);
             chunks.add(
-                    new Chunk(Ids.chunkId(docId, version, c), c, text, 0, offset, offset + text.length(), List.of()));
+                    new Chunk(Ids.chunkId(docId, sequence, c), c, text, 0, offset, offset + text.length(), List.of()));
             offset += text.length() + 1;
         }
         DocumentInfo info = new DocumentInfo(
                 "fs", "file:///kb/" + docId, Optional.of("Doc " + docId), "text/markdown", Map.of(), List.of("kb"), AT);
-        return new ChunkedDocument(docId, "acme", version, info, chunks, AT);
+        return new ChunkedDocument(docId, "acme", version, sequence, info, chunks, AT);
     }
 }

@@ -15,4 +15,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public sealed interface ChunkMessage permits ChunkedDocument, DocumentDeletion {
 
     String docId();
+
+    /** The version's place among the document's versions: only grows per document, so the store keeps the highest. */
+    long sequence();
+
+    static void requireSequence(String docId, long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence of " + docId + " is " + sequence + "; it must be ≥ 0");
+        }
+    }
 }

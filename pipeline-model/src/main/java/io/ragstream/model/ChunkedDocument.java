@@ -7,9 +7,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Every chunk of one version of one document. The embedder replaces the document's chunks in the store with these.
+ * Every chunk of one version of one document. The embedder replaces the document's chunks in the store with these,
+ * unless the store already holds a later sequence of the document.
  *
  * @param version the {@code contentHash} of the raw document the chunks were cut from
+ * @param sequence the version's place among the document's versions, given by the chunker: it only grows per document
+ *     (see {@link Topics#DOCS_RAW}), so a late, replayed or zombie write of an older version can be told from a newer one
  * @param failure why this version could not be read, when it could not: it then has no chunks, its older versions must
  *     still leave the store, and its status stays failed
  */
@@ -18,6 +21,7 @@ public record ChunkedDocument(
         String docId,
         String tenant,
         String version,
+        long sequence,
         DocumentInfo document,
         List<Chunk> chunks,
         Instant chunkedAt,
@@ -26,8 +30,14 @@ public record ChunkedDocument(
 
     /** A version that was read and chunked. */
     public ChunkedDocument(
-            String docId, String tenant, String version, DocumentInfo document, List<Chunk> chunks, Instant chunkedAt) {
-        this(docId, tenant, version, document, chunks, chunkedAt, Optional.empty());
+            String docId,
+            String tenant,
+            String version,
+            long sequence,
+            DocumentInfo document,
+            List<Chunk> chunks,
+            Instant chunkedAt) {
+        this(docId, tenant, version, sequence, document, chunks, chunkedAt, Optional.empty());
     }
 
     public ChunkedDocument {
@@ -36,6 +46,7 @@ public record ChunkedDocument(
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(chunkedAt, "chunkedAt");
+        ChunkMessage.requireSequence(docId, sequence);
         chunks = List.copyOf(chunks);
         failure = failure == null ? Optional.empty() : failure;
         if (failure.isPresent() && !chunks.isEmpty()) {

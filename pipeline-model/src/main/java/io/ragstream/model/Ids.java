@@ -14,8 +14,6 @@ public final class Ids {
 
     /** Hex digits of the hash kept in a docId: 128 bits, enough that ids never collide in practice. */
     private static final int DOC_HASH_HEX = 32;
-    /** Hex digits of the version kept in a chunkId: versions of one document never share them in practice. */
-    private static final int CHUNK_VERSION_HEX = 16;
 
     private Ids() {}
 
@@ -33,21 +31,20 @@ public final class Ids {
     }
 
     /**
-     * The id of one chunk of one version of a document: {@code <docId>#<first 16 hex digits of version>#<ordinal>}.
-     * Re-chunking the same version gives the same ids, so writes keyed by it are idempotent.
+     * The id of one chunk of one version of a document: {@code <docId>#<sequence>#<ordinal>}, where the sequence is the
+     * one the chunker gave that version. Re-chunking the same record gives the same ids, so writes keyed by them are
+     * idempotent; two versions never share an id, even when one republishes the other's content, so a late write of an
+     * older version can never overwrite a newer one's rows.
      */
-    public static String chunkId(String docId, String version, int ordinal) {
+    public static String chunkId(String docId, long sequence, int ordinal) {
         Objects.requireNonNull(docId, "docId");
-        Objects.requireNonNull(version, "version");
-        if (version.length() < CHUNK_VERSION_HEX) {
-            throw new IllegalArgumentException(
-                    "version '%s' of %s is shorter than %d characters; versions are sha256 content hashes"
-                            .formatted(version, docId, CHUNK_VERSION_HEX));
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence of " + docId + " is " + sequence + "; it must be ≥ 0");
         }
         if (ordinal < 0) {
             throw new IllegalArgumentException("chunk ordinal of " + docId + " is " + ordinal + "; it must be ≥ 0");
         }
-        return docId + "#" + version.substring(0, CHUNK_VERSION_HEX) + "#" + ordinal;
+        return docId + "#" + sequence + "#" + ordinal;
     }
 
     /** The content hash, and so the version, of a document: lower-case hex sha256 of its raw bytes. */

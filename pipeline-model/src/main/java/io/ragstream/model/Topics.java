@@ -16,7 +16,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /** The topics ragstream's stages meet on, with the configuration each must be created with. */
 public final class Topics {
 
-    /** Raw documents keyed by docId; compacted, so it is the replayable source of truth. */
+    /**
+     * Raw documents keyed by docId; compacted, so it is the replayable source of truth. A document's versions are
+     * ordered by their offsets on it (the chunker turns them into {@link ChunkedDocument#sequence()}), so every version
+     * of a document must go to one partition: key by docId with the default partitioner, and never change the topic's
+     * partition count.
+     */
     public static final String DOCS_RAW = "ragstream.docs.raw";
     /** Every chunk of one version of one document, or its deletion, keyed by docId. */
     public static final String CHUNKS = "ragstream.chunks";

@@ -30,8 +30,12 @@ import org.slf4j.LoggerFactory;
  * beginning by a consumer without a group (every instance of a service reads everything), and kept in memory: a few
  * hundred bytes per document.
  *
- * <p>Beside the latest status it remembers the last few versions of each document and the stage each reached, so that
- * {@link #awaitVersion} can tell "this version is indexed" from "a newer version replaced it" and "it failed".
+ * <p>Two stages (and, while a rebalance settles, two instances of one stage) write a document's statuses independently,
+ * so they arrive in any order. The view orders them by the version's sequence, never by arrival: the latest status is
+ * the one of the highest sequence, and a version is superseded only when a status of a higher sequence says the store no
+ * longer holds it. Beside the latest status it remembers the last few versions of each document and the stage each
+ * reached, so that {@link #awaitVersion} can tell "this version is indexed" from "a newer version replaced it" and "it
+ * failed".
  */
 public final class StatusView implements AutoCloseable {
 
@@ -54,9 +58,15 @@ public final class StatusView implements AutoCloseable {
     /** The outcome of a wait, with the document's latest status when there is one. */
     public record Wait(Outcome outcome, Optional<DocumentStatus> latest) {}
 
-    private record Seen(String version, Stage stage, Optional<String> reason) {}
+    /** Sequences are never negative; a status that carries none sorts below every one that does. */
+    private static final long NO_SEQUENCE = -1;
 
-    private record Entry(DocumentStatus latest, List<Seen> versions) {}
+    private record Seen(String version, long sequence, Stage stage) {}
+
+    /**
+     * @param settledUpTo the highest sequence of a status that says what the store holds (indexed, deleted, failed)
+     */
+    private record Entry(DocumentStatus latest, List<Seen> versions, long settledUpTo) {}
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
@@ -127,29 +137,21 @@ public final class StatusView implements AutoCloseable {
         if (entry == null) {
             return Optional.empty();
         }
-        int index = -1;
-        for (int i = 0; i < entry.versions().size(); i++) {
-            if (entry.versions().get(i).version().equals(version)) {
-                index = i;
-            }
-        }
-        if (index < 0) {
+        Optional<Seen> found = entry.versions().stream()
+                .filter(seen -> seen.version().equals(version))
+                .findFirst();
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        Seen seen = entry.versions().get(index);
-        if (seen.stage() == Stage.INDEXED) {
-            return Optional.of(Outcome.INDEXED);
+        Seen seen = found.get();
+        if (seen.stage() == Stage.SUPERSEDED || entry.settledUpTo() > seen.sequence()) {
+            return Optional.of(Outcome.SUPERSEDED);
         }
-        if (seen.stage() == Stage.FAILED) {
-            return Optional.of(Outcome.FAILED);
-        }
-        for (int i = index + 1; i < entry.versions().size(); i++) {
-            Stage later = entry.versions().get(i).stage();
-            if (later == Stage.INDEXED || later == Stage.DELETED) {
-                return Optional.of(Outcome.SUPERSEDED);
-            }
-        }
-        return Optional.empty();
+        return switch (seen.stage()) {
+            case INDEXED -> Optional.of(Outcome.INDEXED);
+            case FAILED -> Optional.of(Outcome.FAILED);
+            default -> Optional.empty();
+        };
     }
 
     private void run() {
@@ -222,17 +224,49 @@ public final class StatusView implements AutoCloseable {
                     e.getMessage());
             return;
         }
-        documents.compute(record.key(), (docId, entry) -> {
-            List<Seen> versions = new ArrayList<>(entry == null ? List.of() : entry.versions());
-            // A deletion carries no version; it is remembered under an empty one so it can supersede earlier ones.
-            String version = status.version().orElse("");
-            versions.removeIf(seen -> seen.version().equals(version));
-            versions.add(new Seen(version, status.stage(), status.reason()));
+        documents.compute(record.key(), (docId, entry) -> entry == null ? first(status) : next(entry, status));
+    }
+
+    private static Entry first(DocumentStatus status) {
+        return new Entry(status, List.of(seen(status)), settled(status));
+    }
+
+    /** The entry after one more status, which may be older than what the entry holds: sequences decide, not arrival. */
+    private static Entry next(Entry entry, DocumentStatus status) {
+        Seen incoming = seen(status);
+        List<Seen> versions = new ArrayList<>(entry.versions());
+        Optional<Seen> known = versions.stream()
+                .filter(seen -> seen.version().equals(incoming.version()))
+                .findFirst();
+        if (known.isEmpty() || later(incoming, known.get())) {
+            known.ifPresent(versions::remove);
+            versions.add(incoming);
+            versions.sort(java.util.Comparator.comparingLong(Seen::sequence));
             if (versions.size() > VERSIONS_KEPT) {
                 versions.removeFirst();
             }
-            return new Entry(status, List.copyOf(versions));
-        });
+        }
+        DocumentStatus latest = entry.latest();
+        boolean newer = status.stage() != Stage.SUPERSEDED
+                && (status.sequence().isEmpty() || latest.stage() == Stage.SUPERSEDED || later(incoming, seen(latest)));
+        return new Entry(
+                newer ? status : latest, List.copyOf(versions), Math.max(entry.settledUpTo(), settled(status)));
+    }
+
+    /** Whether {@code a} comes after {@code b}: a higher sequence, or the same one at a later stage. */
+    private static boolean later(Seen a, Seen b) {
+        return a.sequence() > b.sequence()
+                || (a.sequence() == b.sequence()
+                        && a.stage().ordinal() >= b.stage().ordinal());
+    }
+
+    private static Seen seen(DocumentStatus status) {
+        // A deletion carries no version; it is remembered under an empty one.
+        return new Seen(status.version().orElse(""), status.sequence().orElse(NO_SEQUENCE), status.stage());
+    }
+
+    private static long settled(DocumentStatus status) {
+        return status.stage().settled() ? status.sequence().orElse(NO_SEQUENCE) : NO_SEQUENCE;
     }
 
     @Override

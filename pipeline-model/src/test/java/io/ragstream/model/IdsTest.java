@@ -32,23 +32,19 @@ class IdsTest {
     }
 
     @Test
-    void chunkIdIsDeterministicFromDocIdVersionAndOrdinal() {
-        String version = Ids.contentHash("v1");
-        String id = Ids.chunkId("web:48a6075575fa15a3b39f3bbf961e7684", version, 7);
+    void chunkIdIsDeterministicFromDocIdSequenceAndOrdinal() {
+        String id = Ids.chunkId("web:48a6075575fa15a3b39f3bbf961e7684", 1042, 7);
 
-        assertThat(id).isEqualTo("web:48a6075575fa15a3b39f3bbf961e7684#" + version.substring(0, 16) + "#7");
-        assertThat(Ids.chunkId("web:48a6075575fa15a3b39f3bbf961e7684", version, 7))
-                .isEqualTo(id);
-        assertThat(Ids.chunkId("web:48a6075575fa15a3b39f3bbf961e7684", Ids.contentHash("v2"), 7))
-                .isNotEqualTo(id);
-        assertThat(Ids.chunkId("web:48a6075575fa15a3b39f3bbf961e7684", version, 8))
-                .isNotEqualTo(id);
+        assertThat(id).isEqualTo("web:48a6075575fa15a3b39f3bbf961e7684#1042#7");
+        assertThat(Ids.chunkId("web:48a6075575fa15a3b39f3bbf961e7684", 1042, 7)).isEqualTo(id);
+        assertThat(Ids.chunkId("web:48a6075575fa15a3b39f3bbf961e7684", 1043, 7)).isNotEqualTo(id);
+        assertThat(Ids.chunkId("web:48a6075575fa15a3b39f3bbf961e7684", 1042, 8)).isNotEqualTo(id);
     }
 
     @Test
-    void chunkIdRefusesAVersionThatIsNotAHash() {
-        assertThatThrownBy(() -> Ids.chunkId("web:x", "v1", 0))
+    void chunkIdRefusesANegativeSequence() {
+        assertThatThrownBy(() -> Ids.chunkId("web:x", -1, 0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("version 'v1' of web:x");
+                .hasMessageContaining("sequence of web:x is -1");
     }
 }

@@ -76,9 +76,12 @@ final class QueryEngine {
         }
         float[] vector = embedTime.record(() -> embed(text));
         int candidates = reranker.isPresent() ? Math.max(topK, rerankCandidates) : topK;
-        SearchRequest request = mode == SearchRequest.Mode.HYBRID
+        SearchRequest asked = mode == SearchRequest.Mode.HYBRID
                 ? SearchRequest.hybrid(vector, text, candidates, filter)
                 : SearchRequest.dense(vector, candidates, filter);
+        // The status says the version is written; a store that serves reads from replicas (Milvus) must be asked to
+        // wait until its replicas have it too, or the search can miss it or still show the old one.
+        SearchRequest request = query.waitFor() != null ? asked.withReadYourWrites() : asked;
         List<SearchHit> hits = searchTime.record(() -> store.search(collection, request));
         if (query.minScore() != null) {
             double floor = query.minScore();

@@ -1,180 +1,23 @@
 package io.ragstream.query;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.ragstream.model.DocumentStatus;
-import io.ragstream.model.Topics;
-import io.ragstream.model.json.DocumentStatusSerde;
-import io.ragstream.model.json.Json;
-import io.ragstream.status.StatusView;
 import io.ragstream.store.LuceneVectorStore;
-import io.ragstream.testkit.KafkaFixture;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.ragstream.store.VectorStore;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Read-your-writes and document status, with statuses read from a real broker's status topic as the chunker and the
- * embedder publish them.
- */
-class ReadYourWritesIT {
-
-    @RegisterExtension
-    static final KafkaFixture kafka = new KafkaFixture();
-
-    private static final String KEY = "ryw-key-0123456789";
+/** Read-your-writes on the embedded Lucene store. */
+class ReadYourWritesIT extends ReadYourWritesContract {
 
     @TempDir
-    static Path dir;
+    Path dir;
 
-    private static String topic;
-    private static TestService service;
-    private static KafkaProducer<String, DocumentStatus> producer;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() {
-        topic = kafka.uniqueName("status");
-        kafka.createTopics(new NewTopic(topic, 1, (short) 1).configs(Topics.STATUS_SPEC.configs()));
-        producer = new KafkaProducer<>(
-                kafka.producerConfig(), new StringSerializer(), new DocumentStatusSerde().serializer());
-        StatusView statuses = StatusView.start(kafka.consumerConfig("unused"), topic);
-        service = TestService.start(
-                new LuceneVectorStore(dir),
-                List.of(TestService.chunk("kb:old", Optional.empty(), "Penguins live in the southern hemisphere.")),
-                TestService.config("chunks", KEY),
-                Optional.of(statuses));
+    @Override
+    protected VectorStore openStore() {
+        return new LuceneVectorStore(dir);
     }
 
-    @AfterAll
-    static void stop() {
-        service.close();
-        producer.close();
-    }
-
-    @Test
-    void searchWaitsUntilTheVersionIsIndexedThenFindsIt() throws Exception {
-        publish(DocumentStatus.chunked("kb:new", "acme", "v2", 1));
-        CompletableFuture<HttpResponse<String>> response = http.sendAsync(
-                search("glacier tongue calving", Map.of("docId", "kb:new", "version", "v2", "timeoutMs", 20_000)),
-                HttpResponse.BodyHandlers.ofString());
-
-        TimeUnit.MILLISECONDS.sleep(1_500);
-        assertThat(response).isNotDone();
-        service.index(List.of(TestService.chunk(
-                "kb:new", "v2", Optional.empty(), "A glacier tongue calves icebergs into the sea every spring.")));
-        publish(DocumentStatus.indexed("kb:new", "acme", "v2", 1));
-
-        HttpResponse<String> answered = response.get(20, TimeUnit.SECONDS);
-        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
-        JsonNode hits = Json.mapper().readTree(answered.body()).get("hits");
-        assertThat(hits.get(0).get("docId").asText()).isEqualTo("kb:new");
-        assertThat(hits.get(0).get("version").asText()).isEqualTo("v2");
-    }
-
-    @Test
-    void versionStillInFlightAnswers503NamingItsLatestStage() throws Exception {
-        publish(DocumentStatus.chunked("kb:slow", "acme", "v7", 3));
-
-        HttpResponse<String> response = http.send(
-                search("anything", Map.of("docId", "kb:slow", "version", "v7", "timeoutMs", 800)),
-                HttpResponse.BodyHandlers.ofString());
-
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
-        assertThat(response.headers().firstValue("Retry-After")).contains("1");
-        JsonNode error = Json.mapper().readTree(response.body()).get("error");
-        assertThat(error.get("code").asText()).isEqualTo("version_pending");
-        assertThat(error.get("message").asText())
-                .contains("not indexed after 800 ms")
-                .contains("chunked");
-    }
-
-    @Test
-    void failedVersionAnswers409WithTheReason() throws Exception {
-        publish(DocumentStatus.failed("kb:broken", Optional.of("acme"), Optional.of("v3"), "encrypted PDF"));
-
-        HttpResponse<String> response = http.send(
-                search("anything", Map.of("docId", "kb:broken", "version", "v3")),
-                HttpResponse.BodyHandlers.ofString());
-
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
-        JsonNode error = Json.mapper().readTree(response.body()).get("error");
-        assertThat(error.get("code").asText()).isEqualTo("version_failed");
-        assertThat(error.get("message").asText()).contains("encrypted PDF");
-        assertThat(error.get("field").asText()).isEqualTo("waitFor.version");
-    }
-
-    @Test
-    void versionReplacedByANewerIndexedOneDoesNotWait() throws Exception {
-        publish(DocumentStatus.chunked("kb:busy", "acme", "v1", 1));
-        publish(DocumentStatus.chunked("kb:busy", "acme", "v2", 1));
-        publish(DocumentStatus.indexed("kb:busy", "acme", "v2", 1));
-
-        long start = System.nanoTime();
-        HttpResponse<String> response = http.send(
-                search("anything", Map.of("docId", "kb:busy", "version", "v1", "timeoutMs", 20_000)),
-                HttpResponse.BodyHandlers.ofString());
-
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
-    }
-
-    @Test
-    void documentEndpointShowsTheStatusToItsTenantOnly() throws Exception {
-        publish(DocumentStatus.failed("kb:ours", Optional.of("acme"), Optional.of("v1"), "zip bomb"));
-        publish(DocumentStatus.failed("kb:theirs", Optional.of("globex"), Optional.of("v1"), "zip bomb"));
-        publish(DocumentStatus.indexed("kb:old", "acme", "v1", 1));
-        String marker = "kb:marker";
-        publish(DocumentStatus.failed(marker, Optional.of("acme"), Optional.of("v1"), "marker"));
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> get("/v1/documents/" + marker).statusCode() == 200);
-
-        JsonNode ours = Json.mapper().readTree(get("/v1/documents/kb:ours").body());
-        assertThat(ours.get("status").get("stage").asText()).isEqualTo("failed");
-        assertThat(ours.get("status").get("reason").asText()).isEqualTo("zip bomb");
-        assertThat(ours.get("chunkCount").asInt()).isZero();
-        assertThat(get("/v1/documents/kb:theirs").statusCode()).isEqualTo(404);
-        JsonNode indexed = Json.mapper().readTree(get("/v1/documents/kb:old").body());
-        assertThat(indexed.get("status").get("stage").asText()).isEqualTo("indexed");
-        assertThat(indexed.get("chunkCount").asInt()).isEqualTo(1);
-    }
-
-    private static void publish(DocumentStatus status) throws Exception {
-        producer.send(new ProducerRecord<>(topic, status.docId(), status)).get();
-    }
-
-    private HttpRequest search(String query, Map<String, Object> waitFor) throws Exception {
-        String body = Json.mapper().writeValueAsString(Map.of("query", query, "mode", "dense", "waitFor", waitFor));
-        return HttpRequest.newBuilder(URI.create(service.baseUrl() + "/v1/search"))
-                .header("Authorization", "Bearer " + KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
-                        .header("Authorization", "Bearer " + KEY)
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    @Override
+    protected String collection() {
+        return "chunks";
     }
 }

@@ -6,7 +6,6 @@ import io.ragstream.chunker.DocumentChunking;
 import io.ragstream.chunker.Parsers;
 import io.ragstream.embedding.OnnxModel;
 import io.ragstream.embedding.Tokenizer;
-import io.ragstream.model.Chunk;
 import io.ragstream.model.RawDocument;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.SearchFilter;
@@ -53,28 +52,37 @@ final class StoreAudit implements AutoCloseable {
         long duplicate = 0;
         long seen = 0;
         for (var entry : expected.entrySet()) {
+            // Chunk ids name the sequence the chunker gave a version, which only the run knows: a chunk is matched by
+            // its version, place and text instead.
             Set<String> wanted = entry.getValue()
-                    .map(document -> Set.copyOf(chunking.chunk(document).chunks().stream()
-                            .map(Chunk::chunkId)
+                    .map(document -> Set.copyOf(chunking.chunk(document, 0).chunks().stream()
+                            .map(chunk -> key(document.version(), chunk.ordinal(), chunk.text()))
                             .toList()))
                     .orElse(Set.of());
             List<ChunkRecord> stored = store.chunksOf(collection, entry.getKey());
-            Set<String> distinct = new HashSet<>();
+            Set<String> ids = new HashSet<>();
+            Set<String> found = new HashSet<>();
             for (ChunkRecord chunk : stored) {
-                if (!distinct.add(chunk.chunkId())) {
+                String key = key(chunk.version(), chunk.ordinal(), chunk.text());
+                if (!ids.add(chunk.chunkId()) || !found.add(key)) {
                     duplicate++;
-                } else if (!wanted.contains(chunk.chunkId())) {
+                } else if (!wanted.contains(key)) {
                     stale++;
                 }
             }
-            lost += wanted.stream().filter(id -> !distinct.contains(id)).count();
+            lost += wanted.stream().filter(key -> !found.contains(key)).count();
             expectedChunks += wanted.size();
             seen += stored.size();
         }
-        // Chunks of documents the log never mentioned would be stale too.
+        // Chunks of documents the log never mentioned would be stale too, and so would rows of an older version that a
+        // reader no longer sees (chunksOf shows a document's highest sequence only; count sees every row).
         long total = store.count(collection, SearchFilter.tenant(tenant));
         stale += Math.max(0, total - seen);
         return new Result(expectedChunks, total, lost, stale, duplicate);
+    }
+
+    private static String key(String version, int ordinal, String text) {
+        return version + "#" + ordinal + "#" + text;
     }
 
     @Override

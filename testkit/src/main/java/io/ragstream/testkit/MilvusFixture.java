@@ -34,7 +34,9 @@ import org.testcontainers.milvus.MilvusContainer;
  * <pre>{@code @RegisterExtension static final MilvusFixture milvus = new MilvusFixture();}</pre>
  *
  * <p>Milvus Lite is single-writer per collection: give each test its own collection ({@link #uniqueCollection}) and do not
- * write to one collection from several threads. When no Milvus can be had the test is skipped with the reason, except
+ * write to one collection from several threads. {@link #standalone()} runs a real standalone Milvus server instead (2.3.5,
+ * the last one published on PyPI), for what Milvus Lite does not have: consistency levels, concurrent writers, real
+ * indexes; it has no BM25 functions, and its partition-key upserts lose rows. When no Milvus can be had the test is skipped with the reason, except
  * under {@code CI=true}, where it fails and says what to install.
  */
 public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback {
@@ -46,8 +48,26 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
     private static final String CONTAINER_IMAGE = "milvusdb/milvus:v2.6.4";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
+    private final boolean standalone;
     private Server server;
     private MilvusClientV2 client;
+
+    /** The first Milvus of: {@code MILVUS_URI}, a container, Milvus Lite. */
+    public MilvusFixture() {
+        this(false);
+    }
+
+    private MilvusFixture(boolean standalone) {
+        this.standalone = standalone;
+    }
+
+    /**
+     * A standalone Milvus 2.3.5 server, started as a child process from the environment that
+     * {@code testkit/python/prepare.sh milvus-server} builds (the PyPI package {@code milvus}).
+     */
+    public static MilvusFixture standalone() {
+        return new MilvusFixture(true);
+    }
 
     /** A running Milvus and how to stop it. */
     private interface Server extends AutoCloseable {
@@ -65,8 +85,18 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
             return; // nested classes share the enclosing class's server
         }
         long start = System.nanoTime();
-        server = launchServer();
-        client = new MilvusClientV2(ConnectConfig.builder().uri(server.uri()).build());
+        server = standalone ? launchStandalone() : launchServer();
+        // A server listens a moment before it answers; the standalone one takes a few seconds more.
+        client = Awaitility.await("Milvus at " + server.uri() + " answers")
+                .atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(
+                        () -> new MilvusClientV2(ConnectConfig.builder()
+                                .uri(server.uri())
+                                .connectTimeoutMs(5_000)
+                                .build()),
+                        connected -> connected != null);
         log.info(
                 "milvus={} uri={} startMs={}",
                 server.kind(),
@@ -94,7 +124,7 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
         return started().uri();
     }
 
-    /** Which kind of server answers: {@code external}, {@code container} or {@code milvus-lite}. */
+    /** Which kind of server answers: {@code external}, {@code container}, {@code milvus-lite} or {@code standalone}. */
     public String kind() {
         return started().kind();
     }
@@ -107,29 +137,28 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
 
     /**
      * Stops the Milvus server, keeping its data, so a test can check how a client rides out an outage; then call
-     * {@link #startServer()}. Only the Milvus Lite server the fixture started can be stopped this way.
+     * {@link #startServer()}. Only a server the fixture started itself can be stopped this way.
      */
     public void stopServer() {
-        lite().halt();
+        child().halt();
     }
 
     /** Starts the server stopped by {@link #stopServer()} again, on the same port and data, and waits until it listens. */
     public void startServer() throws IOException {
-        lite().launch();
+        child().launch();
     }
 
-    /** Whether {@link #stopServer()} can be used: the fixture runs the Milvus Lite server itself. */
+    /** Whether {@link #stopServer()} can be used: the fixture runs the server itself. */
     public boolean canStopServer() {
-        return started() instanceof MilvusLite;
+        return started() instanceof ChildServer;
     }
 
-    private MilvusLite lite() {
-        if (!(started() instanceof MilvusLite lite)) {
-            throw new IllegalStateException(
-                    "only a Milvus Lite server started by the fixture can be stopped; this one is "
-                            + started().kind());
+    private ChildServer child() {
+        if (!(started() instanceof ChildServer child)) {
+            throw new IllegalStateException("only a server started by the fixture can be stopped; this one is "
+                    + started().kind());
         }
-        return lite;
+        return child;
     }
 
     /** A collection name no other test uses. */
@@ -155,7 +184,13 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
         }
         Path executable = PythonTools.require(
                 "milvus-lite", "milvus-lite", "The Milvus tests (without MILVUS_URI or a Docker engine)");
-        return MilvusLite.start(executable);
+        return ChildServer.lite(executable);
+    }
+
+    private static Server launchStandalone() throws IOException {
+        Path executable =
+                PythonTools.require("milvus-server", "milvus-server", "The tests on a standalone Milvus server");
+        return ChildServer.standalone(executable);
     }
 
     private static boolean dockerAnswers() {
@@ -210,63 +245,92 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
         }
     }
 
-    /** Milvus Lite's standalone gRPC server, a child process of the test JVM; it can be stopped and started again. */
-    private static final class MilvusLite implements Server {
-        private final Path executable;
+    /**
+     * A Milvus server run as a child process of the test JVM (Milvus Lite's gRPC server, or the standalone server of the
+     * PyPI package {@code milvus}); it can be stopped and started again on the same ports and data.
+     */
+    private static final class ChildServer implements Server {
+        private final String kind;
+        private final List<String> command;
         private final int port;
         private final Path dataDir;
         private final Path logFile;
         private volatile Process process;
 
-        private MilvusLite(Path executable, int port, Path dataDir, Path logFile) {
-            this.executable = executable;
+        private ChildServer(String kind, List<String> command, int port, Path dataDir, Path logFile) {
+            this.kind = kind;
+            this.command = List.copyOf(command);
             this.port = port;
             this.dataDir = dataDir;
             this.logFile = logFile;
         }
 
-        static MilvusLite start(Path executable) throws IOException {
+        static ChildServer lite(Path executable) throws IOException {
             int port = freePort();
-            MilvusLite lite = new MilvusLite(
-                    executable,
-                    port,
-                    Files.createTempDirectory("milvus-lite-"),
-                    targetDir().resolve("milvus-lite-" + port + ".log"));
-            Runtime.getRuntime().addShutdownHook(new Thread(lite::close, "milvus-lite-stop"));
-            lite.launch();
-            return lite;
+            Path dataDir = Files.createTempDirectory("milvus-lite-");
+            List<String> command = List.of(
+                    executable.toString(),
+                    "server",
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(port));
+            return start(new ChildServer(
+                    "milvus-lite", command, port, dataDir, targetDir().resolve("milvus-lite-" + port + ".log")));
+        }
+
+        /** Every port of the standalone server's embedded components is chosen free, so servers never collide. */
+        static ChildServer standalone(Path executable) throws IOException {
+            int port = freePort();
+            Path dataDir = Files.createTempDirectory("milvus-standalone-");
+            List<String> command = new java.util.ArrayList<>(List.of(
+                    executable.toString(), "--data", dataDir.toString(), "--proxy-port", Integer.toString(port)));
+            for (String component : List.of(
+                    "proxy-internal",
+                    "etcd",
+                    "root-coord",
+                    "query-coord",
+                    "query-node",
+                    "index-coord",
+                    "index-node",
+                    "data-coord",
+                    "data-node")) {
+                command.add("--" + component + "-port");
+                command.add(Integer.toString(freePort()));
+            }
+            return start(new ChildServer(
+                    "standalone", command, port, dataDir, targetDir().resolve("milvus-standalone-" + port + ".log")));
+        }
+
+        private static ChildServer start(ChildServer server) throws IOException {
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, server.kind + "-stop"));
+            server.launch();
+            return server;
         }
 
         /** Starts the server process on this server's port and data directory and waits until it listens. */
         void launch() throws IOException {
-            process = new ProcessBuilder(
-                            executable.toString(),
-                            "server",
-                            "--data-dir",
-                            dataDir.toString(),
-                            "--host",
-                            "127.0.0.1",
-                            "--port",
-                            Integer.toString(port))
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
             Process started = process;
             try {
-                Awaitility.await("Milvus Lite listening on port " + port)
+                Awaitility.await(kind + " listening on port " + port)
                         .atMost(START_TIMEOUT)
                         .pollInterval(Duration.ofMillis(200))
                         .until(() -> {
                             if (!started.isAlive()) {
-                                throw new IllegalStateException("Milvus Lite exited with " + started.exitValue()
+                                throw new IllegalStateException(kind + " exited with " + started.exitValue()
                                         + "; its log " + logFile + " says: " + logTail());
                             }
                             return accepts(port);
                         });
             } catch (ConditionTimeoutException | IllegalStateException e) {
                 close();
-                throw new IllegalStateException(
-                        "Milvus Lite did not start: " + e.getMessage() + "; log: " + logTail(), e);
+                throw new IllegalStateException(kind + " did not start: " + e.getMessage() + "; log: " + logTail(), e);
             }
         }
 
@@ -295,7 +359,7 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
 
         @Override
         public String kind() {
-            return "milvus-lite";
+            return kind;
         }
 
         @Override
@@ -347,7 +411,7 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            log.warn("milvus-lite data dir {} not removed: {}", root, e.getMessage());
+            log.warn("milvus data dir {} not removed: {}", root, e.getMessage());
         }
     }
 }

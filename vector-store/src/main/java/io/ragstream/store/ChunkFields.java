@@ -7,6 +7,7 @@ final class ChunkFields {
     static final String DOC_ID = "doc_id";
     static final String TENANT = "tenant";
     static final String VERSION = "version";
+    static final String SEQUENCE = "sequence";
     static final String SOURCE = "source";
     static final String URI = "uri";
     static final String TITLE = "title";

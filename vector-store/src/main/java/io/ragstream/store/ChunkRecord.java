@@ -10,6 +10,8 @@ import java.util.Optional;
  * Everything the store keeps about one chunk besides its vector: what a search hit returns and what filters match.
  *
  * @param version the content hash of the document version the chunk was cut from
+ * @param sequence that version's place among the document's versions: a store never lets a lower sequence replace a
+ *     higher one
  * @param ingestedAt when the chunk was written to the store
  */
 public record ChunkRecord(
@@ -17,6 +19,7 @@ public record ChunkRecord(
         String docId,
         String tenant,
         String version,
+        long sequence,
         String source,
         String uri,
         Optional<String> title,
@@ -36,9 +39,44 @@ public record ChunkRecord(
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(ingestedAt, "ingestedAt");
+        if (sequence < 0) {
+            throw new IllegalArgumentException("chunk " + chunkId + " has sequence " + sequence + "; it must be ≥ 0");
+        }
         title = title == null ? Optional.empty() : title;
         headingPath = headingPath == null ? List.of() : List.copyOf(headingPath);
         tags = tags == null ? List.of() : List.copyOf(tags);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** A chunk written outside the pipeline (a test, a benchmark, a hand-made corpus), at sequence 0. */
+    public ChunkRecord(
+            String chunkId,
+            String docId,
+            String tenant,
+            String version,
+            String source,
+            String uri,
+            Optional<String> title,
+            int ordinal,
+            String text,
+            List<String> headingPath,
+            List<String> tags,
+            Map<String, String> metadata,
+            Instant ingestedAt) {
+        this(
+                chunkId,
+                docId,
+                tenant,
+                version,
+                0,
+                source,
+                uri,
+                title,
+                ordinal,
+                text,
+                headingPath,
+                tags,
+                metadata,
+                ingestedAt);
     }
 }

@@ -8,6 +8,7 @@ import static io.ragstream.store.ChunkFields.INGESTED_AT;
 import static io.ragstream.store.ChunkFields.METADATA;
 import static io.ragstream.store.ChunkFields.MODEL_ID;
 import static io.ragstream.store.ChunkFields.ORDINAL;
+import static io.ragstream.store.ChunkFields.SEQUENCE;
 import static io.ragstream.store.ChunkFields.SOURCE;
 import static io.ragstream.store.ChunkFields.TAGS;
 import static io.ragstream.store.ChunkFields.TENANT;
@@ -28,6 +29,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,35 +147,82 @@ public final class LuceneVectorStore implements VectorStore {
     }
 
     @Override
-    public void apply(String collection, StoreChanges changes) {
-        withReadLock(() -> {
+    public Set<String> apply(String collection, StoreChanges changes) {
+        return withReadLock(() -> {
             Index index = existing(collection);
             if (changes.isEmpty()) {
-                return null;
+                return Set.<String>of();
             }
             // Build every document first, so a bad chunk refuses the whole batch before anything is written.
-            List<Document> documents = new ArrayList<>(changes.upserts().size());
-            for (EmbeddedChunk chunk : changes.upserts()) {
-                CollectionSpecs.requireDimension(
-                        collection, index.spec(), "chunk " + chunk.chunk().chunkId(), chunk.vector());
-                documents.add(document(chunk, index.spec()));
+            List<Rows> documents = new ArrayList<>();
+            for (DocumentWrite write : changes.documents()) {
+                List<Document> rows = new ArrayList<>();
+                for (EmbeddedChunk chunk : write.chunks()) {
+                    CollectionSpecs.requireDimension(
+                            collection, index.spec(), "chunk " + chunk.chunk().chunkId(), chunk.vector());
+                    rows.add(document(chunk, index.spec()));
+                }
+                if (rows.isEmpty()) {
+                    rows.add(fence(write));
+                }
+                documents.add(new Rows(write, rows));
             }
-            index.write("apply", writer -> {
-                for (Document document : documents) {
-                    writer.updateDocument(new Term(CHUNK_ID, document.get(CHUNK_ID)), document);
-                }
-                for (var keep : changes.keepOnlyVersion().entrySet()) {
-                    writer.deleteDocuments(new BooleanQuery.Builder()
-                            .add(new TermQuery(new Term(DOC_ID, keep.getKey())), Occur.FILTER)
-                            .add(new TermQuery(new Term(VERSION, keep.getValue())), Occur.MUST_NOT)
-                            .build());
-                }
-                for (String docId : changes.deleteDocuments()) {
-                    writer.deleteDocuments(new Term(DOC_ID, docId));
-                }
-            });
-            return null;
+            // One writer at a time per collection: the check of what is held and the write are one step, and the
+            // commit makes the whole batch visible at once, so a reader never sees two versions of a document.
+            synchronized (index) {
+                Map<String, Long> held = index.read("read", searcher -> heldSequences(searcher, changes));
+                Set<String> superseded = new LinkedHashSet<>();
+                index.write("apply", writer -> {
+                    for (Rows rows : documents) {
+                        DocumentWrite write = rows.write();
+                        if (held.getOrDefault(write.docId(), -1L) > write.sequence()) {
+                            superseded.add(write.docId());
+                            continue;
+                        }
+                        writer.deleteDocuments(new Term(DOC_ID, write.docId()));
+                        writer.addDocuments(rows.documents());
+                        held.put(write.docId(), write.sequence());
+                    }
+                });
+                return Set.copyOf(superseded);
+            }
         });
+    }
+
+    /** One document's write and the Lucene documents it becomes. */
+    private record Rows(DocumentWrite write, List<Document> documents) {}
+
+    /** The highest sequence stored for each document the changes write; a row from before sequences counts as 0. */
+    private static Map<String, Long> heldSequences(IndexSearcher searcher, StoreChanges changes) throws IOException {
+        Map<String, Long> held = new HashMap<>();
+        StoredFields stored = searcher.storedFields();
+        for (DocumentWrite write : changes.documents()) {
+            Query query = new TermQuery(new Term(DOC_ID, write.docId()));
+            int total = searcher.count(query);
+            if (total == 0) {
+                continue;
+            }
+            for (ScoreDoc hit : searcher.search(query, total).scoreDocs) {
+                held.merge(write.docId(), sequence(stored.document(hit.doc, Set.of(SEQUENCE))), Math::max);
+            }
+        }
+        return held;
+    }
+
+    private static long sequence(Document document) {
+        var field = document.getField(SEQUENCE);
+        return field == null ? 0 : field.numericValue().longValue();
+    }
+
+    /** The row a removal leaves: found by the document's id, and by nothing a reader asks for. */
+    private static Document fence(DocumentWrite removal) {
+        Document document = new Document();
+        document.add(new StringField(
+                CHUNK_ID, LatestVersions.fenceId(removal.docId(), removal.sequence()), Field.Store.YES));
+        document.add(new StringField(DOC_ID, removal.docId(), Field.Store.YES));
+        document.add(new StoredField(SEQUENCE, removal.sequence()));
+        document.add(new StoredField(ORDINAL, LatestVersions.FENCE_ORDINAL));
+        return document;
     }
 
     @Override
@@ -199,10 +248,13 @@ public final class LuceneVectorStore implements VectorStore {
             StoredFields stored = searcher.storedFields();
             List<ChunkRecord> chunks = new ArrayList<>(total);
             for (ScoreDoc hit : searcher.search(query, total).scoreDocs) {
-                chunks.add(chunk(stored.document(hit.doc)));
+                Document document = stored.document(hit.doc);
+                if (document.getField(ORDINAL).numericValue().intValue() != LatestVersions.FENCE_ORDINAL) {
+                    chunks.add(chunk(document));
+                }
             }
             chunks.sort(java.util.Comparator.comparingInt(ChunkRecord::ordinal));
-            return List.copyOf(chunks);
+            return LatestVersions.only(chunks, chunk -> chunk);
         }));
     }
 
@@ -350,6 +402,7 @@ public final class LuceneVectorStore implements VectorStore {
         document.add(new StringField(DOC_ID, chunk.docId(), Field.Store.YES));
         document.add(new StringField(TENANT, chunk.tenant(), Field.Store.YES));
         document.add(new StringField(VERSION, chunk.version(), Field.Store.YES));
+        document.add(new StoredField(SEQUENCE, chunk.sequence()));
         document.add(new StringField(SOURCE, chunk.source(), Field.Store.YES));
         document.add(new StringField(URI, chunk.uri(), Field.Store.YES));
         chunk.title().ifPresent(title -> document.add(new StoredField(TITLE, title)));
@@ -372,6 +425,7 @@ public final class LuceneVectorStore implements VectorStore {
                 document.get(DOC_ID),
                 document.get(TENANT),
                 document.get(VERSION),
+                sequence(document),
                 document.get(SOURCE),
                 document.get(URI),
                 Optional.ofNullable(document.get(TITLE)),

@@ -1,16 +1,16 @@
 package io.ragstream.store;
 
+import static io.ragstream.store.ChunkFields.CHUNK_ID;
 import static io.ragstream.store.ChunkFields.DOC_ID;
 import static io.ragstream.store.ChunkFields.INGESTED_AT;
+import static io.ragstream.store.ChunkFields.ORDINAL;
 import static io.ragstream.store.ChunkFields.SOURCE;
 import static io.ragstream.store.ChunkFields.TAGS;
 import static io.ragstream.store.ChunkFields.TENANT;
 import static io.ragstream.store.ChunkFields.URI;
-import static io.ragstream.store.ChunkFields.VERSION;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  * or document id is matched literally and can never change the expression around it.
  */
 final class MilvusFilters {
+
+    /** Leaves out the fence rows that removals leave (see {@link LatestVersions}). */
+    static final String CHUNKS_ONLY = ORDINAL + " >= 0";
 
     private MilvusFilters() {}
 
@@ -38,35 +41,24 @@ final class MilvusFilters {
         filter.uriPrefix().filter(prefix -> !prefix.isEmpty()).ifPresent(prefix -> parts.add(startsWith(URI, prefix)));
         filter.ingestedAfter().ifPresent(after -> parts.add(INGESTED_AT + " >= " + after.toEpochMilli()));
         filter.ingestedBefore().ifPresent(before -> parts.add(INGESTED_AT + " < " + before.toEpochMilli()));
+        parts.add(CHUNKS_ONLY);
         return String.join(" and ", parts);
     }
 
-    static String documentIs(String docId) {
-        return DOC_ID + " == " + quote(docId);
+    /** Every row of the documents, fence rows included: what a write reads to decide what it leaves behind. */
+    static String documentsAre(List<String> docIds) {
+        return DOC_ID + " in " + docIds.stream().map(MilvusFilters::quote).collect(Collectors.joining(", ", "[", "]"));
     }
 
-    static String otherVersionsOf(String docId, String keepVersion) {
-        return documentIs(docId) + " and " + VERSION + " != " + quote(keepVersion);
+    /** The rows of these primary keys. */
+    static String keysAre(List<String> chunkIds) {
+        return CHUNK_ID + " in "
+                + chunkIds.stream().map(MilvusFilters::quote).collect(Collectors.joining(", ", "[", "]"));
     }
 
-    /**
-     * One expression for every chunk a batch removes: other versions of the kept documents, all of the deleted ones;
-     * empty when the batch removes nothing.
-     */
-    static Optional<String> removals(Map<String, String> keepOnlyVersion, Set<String> deleteDocuments) {
-        List<String> parts = new ArrayList<>();
-        keepOnlyVersion.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(keep -> parts.add("(" + otherVersionsOf(keep.getKey(), keep.getValue()) + ")"));
-        if (!deleteDocuments.isEmpty()) {
-            parts.add(DOC_ID + " in ["
-                    + deleteDocuments.stream()
-                            .sorted()
-                            .map(MilvusFilters::quote)
-                            .collect(Collectors.joining(", "))
-                    + "]");
-        }
-        return parts.isEmpty() ? Optional.empty() : Optional.of(String.join(" or ", parts));
+    /** The chunks of one document, without its fence rows. */
+    static String chunksOf(String docId) {
+        return DOC_ID + " == " + quote(docId) + " and " + CHUNKS_ONLY;
     }
 
     /** A double-quoted Milvus string literal that stands for exactly {@code value}. */

@@ -8,6 +8,7 @@ import static io.ragstream.store.ChunkFields.INGESTED_AT;
 import static io.ragstream.store.ChunkFields.METADATA;
 import static io.ragstream.store.ChunkFields.MODEL_ID;
 import static io.ragstream.store.ChunkFields.ORDINAL;
+import static io.ragstream.store.ChunkFields.SEQUENCE;
 import static io.ragstream.store.ChunkFields.SOURCE;
 import static io.ragstream.store.ChunkFields.TAGS;
 import static io.ragstream.store.ChunkFields.TENANT;
@@ -17,10 +18,7 @@ import static io.ragstream.store.ChunkFields.URI;
 import static io.ragstream.store.ChunkFields.VERSION;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import io.milvus.common.clientenum.FunctionType;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
@@ -40,6 +38,7 @@ import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.collection.response.DescribeCollectionResp;
 import io.milvus.v2.service.utility.request.AlterAliasReq;
 import io.milvus.v2.service.utility.request.CreateAliasReq;
+import io.milvus.v2.service.utility.request.DescribeAliasReq;
 import io.milvus.v2.service.utility.request.ListAliasesReq;
 import io.milvus.v2.service.vector.request.AnnSearchReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
@@ -54,11 +53,15 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -99,6 +102,7 @@ public final class MilvusVectorStore implements VectorStore {
             DOC_ID,
             TENANT,
             VERSION,
+            SEQUENCE,
             SOURCE,
             URI,
             TITLE,
@@ -122,12 +126,20 @@ public final class MilvusVectorStore implements VectorStore {
     private static final Duration SDK_RETRY_BUDGET = Duration.ofSeconds(5);
     /** Milvus answers at most this many rows per query; a document of more chunks is read in part. */
     private static final int MAX_CHUNKS_PER_DOCUMENT = 16_384;
+    /** Ids removed by one delete RPC. */
+    private static final int DELETE_BATCH = 4_096;
+    /** What the store reads of a row to decide what a write leaves behind. */
+    private static final List<String> FENCE_FIELDS = List.of(CHUNK_ID, DOC_ID, SEQUENCE);
 
     private final MilvusClientV2 client;
     private final String uri;
     private final boolean ownsClient;
     /** Milvus Lite takes one writer per collection; writes through this store go one at a time per collection. */
     private final Map<String, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
+
+    private volatile MilvusServerFeatures features;
+    /** Names known to be aliases (true) or collections (false), on servers that describe an alias under its name. */
+    private final Map<String, Boolean> aliasNames = new ConcurrentHashMap<>();
 
     /**
      * A store on a connected client, which the caller keeps owning and closes after this store.
@@ -211,9 +223,9 @@ public final class MilvusVectorStore implements VectorStore {
         call("create", collection, () -> {
             client.createCollection(CreateCollectionReq.builder()
                     .collectionName(collection)
-                    .collectionSchema(schema(spec))
+                    .collectionSchema(schema(spec, features()))
                     // A separate createIndex call would wait through AllocTimestamp, which Milvus Lite lacks.
-                    .indexParams(indexes())
+                    .indexParams(indexes(features()))
                     .properties(CollectionSpecs.toProperties(spec))
                     .consistencyLevel(ConsistencyLevel.BOUNDED)
                     .build());
@@ -231,33 +243,144 @@ public final class MilvusVectorStore implements VectorStore {
         return target(collection).map(Target::spec);
     }
 
+    /**
+     * Writes each document's rows, then removes every row of it that the write left behind, or its own rows when a later
+     * sequence is there. Milvus has no transaction, so the order of the steps is what keeps several writers (replicas, a
+     * zombie, a replay) correct: each writer reads the document's rows strongly after its own write, so of two writers of
+     * one document, at least the later reader sees both versions and removes the lower one. Removal is by primary key,
+     * of rows found by that strong read: a delete by expression could miss rows written a moment before.
+     */
     @Override
-    public void apply(String collection, StoreChanges changes) {
+    public Set<String> apply(String collection, StoreChanges changes) {
         Target target = existing(collection);
-        // Check every vector first, so a bad chunk refuses the whole batch before anything is written.
-        changes.upserts()
-                .forEach(chunk -> CollectionSpecs.requireDimension(
-                        collection, target.spec(), "chunk " + chunk.chunk().chunkId(), chunk.vector()));
-        if (!changes.upserts().isEmpty()) {
-            List<JsonObject> rows = changes.upserts().stream()
-                    .map(chunk -> row(chunk, target.spec()))
-                    .toList();
-            write(
-                    target,
-                    "upsert",
-                    () -> client.upsert(UpsertReq.builder()
-                            .collectionName(target.name())
-                            .data(rows)
-                            .build()));
+        if (changes.isEmpty()) {
+            return Set.of();
         }
-        MilvusFilters.removals(changes.keepOnlyVersion(), changes.deleteDocuments())
-                .ifPresent(filter -> write(
-                        target,
+        // Check every vector first, so a bad chunk refuses the whole batch before anything is written.
+        List<JsonObject> rows = new ArrayList<>();
+        for (DocumentWrite write : changes.documents()) {
+            for (EmbeddedChunk chunk : write.chunks()) {
+                CollectionSpecs.requireDimension(
+                        collection, target.spec(), "chunk " + chunk.chunk().chunkId(), chunk.vector());
+            }
+        }
+        ReentrantLock lock = writeLocks.computeIfAbsent(target.name(), name -> new ReentrantLock());
+        lock.lock();
+        try {
+            Map<String, Long> before = highest(storedRows(target, changes.documents()));
+            Set<String> superseded = new LinkedHashSet<>();
+            List<DocumentWrite> writes = new ArrayList<>();
+            for (DocumentWrite write : changes.documents()) {
+                if (before.getOrDefault(write.docId(), -1L) > write.sequence()) {
+                    superseded.add(write.docId());
+                } else {
+                    writes.add(write);
+                    rows.addAll(rows(write, target.spec()));
+                }
+            }
+            if (!rows.isEmpty()) {
+                call(
+                        "upsert",
+                        target.name(),
+                        () -> client.upsert(UpsertReq.builder()
+                                .collectionName(target.name())
+                                .data(rows)
+                                .build()));
+            }
+            List<StoredRow> after = storedRows(target, writes);
+            Map<String, Long> highest = highest(after);
+            Map<String, DocumentWrite> byDocument = new HashMap<>();
+            writes.forEach(write -> byDocument.put(write.docId(), write));
+            List<String> stale = new ArrayList<>();
+            for (StoredRow row : after) {
+                DocumentWrite write = byDocument.get(row.docId());
+                long top = highest.get(row.docId());
+                boolean leftBehind = row.sequence() == write.sequence()
+                        && top == write.sequence()
+                        && !ids(write).contains(row.chunkId());
+                if (row.sequence() < top || leftBehind) {
+                    stale.add(row.chunkId());
+                }
+            }
+            highest.forEach((docId, top) -> {
+                if (top > byDocument.get(docId).sequence()) {
+                    superseded.add(docId);
+                }
+            });
+            for (int from = 0; from < stale.size(); from += DELETE_BATCH) {
+                List<String> ids = stale.subList(from, Math.min(stale.size(), from + DELETE_BATCH));
+                // A primary-key list, which Milvus removes by key without a query of its own. Written here rather than
+                // passed as ids: the SDK does not escape the quotes and backslashes a docId may hold.
+                call(
                         "delete",
+                        target.name(),
                         () -> client.delete(DeleteReq.builder()
                                 .collectionName(target.name())
-                                .filter(filter)
-                                .build())));
+                                .filter(MilvusFilters.keysAre(ids))
+                                .build()));
+            }
+            return Set.copyOf(superseded);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What the store reads of a row to decide what a write leaves behind. */
+    private record StoredRow(String chunkId, String docId, long sequence) {}
+
+    /**
+     * Every row of the documents, read at strong consistency: it sees every write acknowledged before it began. A group
+     * of documents whose rows fill a whole answer is read again in halves.
+     */
+    private List<StoredRow> storedRows(Target target, List<DocumentWrite> writes) {
+        List<String> docIds =
+                writes.stream().map(DocumentWrite::docId).distinct().toList();
+        if (docIds.isEmpty()) {
+            return List.of();
+        }
+        // Through read(): a collection that a restarted server left released is loaded first.
+        var result = read(
+                "read",
+                target.name(),
+                () -> client.query(QueryReq.builder()
+                        .collectionName(target.name())
+                        .filter(MilvusFilters.documentsAre(docIds))
+                        .outputFields(FENCE_FIELDS)
+                        .limit(MAX_CHUNKS_PER_DOCUMENT)
+                        .consistencyLevel(ConsistencyLevel.STRONG)
+                        .build()));
+        if (result.getQueryResults().size() >= MAX_CHUNKS_PER_DOCUMENT) {
+            if (docIds.size() == 1) {
+                throw new IllegalStateException("document " + docIds.getFirst() + " has " + MAX_CHUNKS_PER_DOCUMENT
+                        + " or more rows in collection " + target.name() + ", more than one Milvus query returns;"
+                        + " split the document or cut it into fewer, larger chunks");
+            }
+            int half = writes.size() / 2;
+            List<StoredRow> rows = new ArrayList<>(storedRows(target, writes.subList(0, half)));
+            rows.addAll(storedRows(target, writes.subList(half, writes.size())));
+            return rows;
+        }
+        return result.getQueryResults().stream()
+                .map(row -> new StoredRow(
+                        (String) row.getEntity().get(CHUNK_ID),
+                        (String) row.getEntity().get(DOC_ID),
+                        ((Number) row.getEntity().get(SEQUENCE)).longValue()))
+                .toList();
+    }
+
+    private static Map<String, Long> highest(List<StoredRow> rows) {
+        Map<String, Long> highest = new HashMap<>();
+        rows.forEach(row -> highest.merge(row.docId(), row.sequence(), Math::max));
+        return highest;
+    }
+
+    private static Set<String> ids(DocumentWrite write) {
+        if (write.chunks().isEmpty()) {
+            return Set.of(LatestVersions.fenceId(write.docId(), write.sequence()));
+        }
+        Set<String> ids = new HashSet<>();
+        write.chunks().forEach(chunk -> ids.add(chunk.chunk().chunkId()));
+        return ids;
     }
 
     @Override
@@ -279,6 +402,12 @@ public final class MilvusVectorStore implements VectorStore {
                         .consistencyLevel(consistency)
                         .build());
             case HYBRID -> {
+                if (!features().textSearch()) {
+                    throw new UnsupportedOperationException(
+                            "Milvus " + features().version() + " at " + uri
+                                    + " has no BM25 function, so no hybrid search (Milvus 2.5 and later has it); search with"
+                                    + " mode dense, or upgrade Milvus and index into a new collection");
+                }
                 int candidates = ReciprocalRankFusion.candidates(request.topK());
                 yield client.hybridSearch(HybridSearchReq.builder()
                         .collectionName(collection)
@@ -311,7 +440,7 @@ public final class MilvusVectorStore implements VectorStore {
         for (SearchResp.SearchResult result : response.getSearchResults().getFirst()) {
             hits.add(new SearchHit(chunk(result.getEntity()), result.getScore()));
         }
-        return hits;
+        return LatestVersions.only(hits, SearchHit::chunk);
     }
 
     @Override
@@ -320,15 +449,17 @@ public final class MilvusVectorStore implements VectorStore {
         return read("read", collection, () -> {
             var result = client.query(QueryReq.builder()
                     .collectionName(collection)
-                    .filter(ChunkFields.DOC_ID + " == " + MilvusFilters.quote(docId))
+                    .filter(MilvusFilters.chunksOf(docId))
                     .outputFields(OUTPUT_FIELDS)
                     .limit(MAX_CHUNKS_PER_DOCUMENT)
                     .consistencyLevel(ConsistencyLevel.STRONG)
                     .build());
-            return result.getQueryResults().stream()
-                    .map(row -> chunk(row.getEntity()))
-                    .sorted(java.util.Comparator.comparingInt(ChunkRecord::ordinal))
-                    .toList();
+            return LatestVersions.only(
+                    result.getQueryResults().stream()
+                            .map(row -> chunk(row.getEntity()))
+                            .sorted(java.util.Comparator.comparingInt(ChunkRecord::ordinal))
+                            .toList(),
+                    chunk -> chunk);
         });
     }
 
@@ -349,7 +480,28 @@ public final class MilvusVectorStore implements VectorStore {
 
     @Override
     public boolean supportsHybrid() {
-        return true;
+        return features().textSearch();
+    }
+
+    /** What the server offers, asked once: a store may be made while the server is still starting. */
+    private MilvusServerFeatures features() {
+        MilvusServerFeatures known = features;
+        if (known == null) {
+            known = MilvusServerFeatures.of(call("version", "(server)", client::getServerVersion));
+            if (!known.textSearch() || !known.partitionKeyUpserts()) {
+                log.info(
+                        "milvus={} at {}: {}{}",
+                        known.version(),
+                        uri,
+                        known.textSearch() ? "" : "no BM25 functions, so dense search only; ",
+                        known.partitionKeyUpserts()
+                                ? ""
+                                : "upserts into partition-key collections lose rows, so new collections keep the tenant"
+                                        + " as a plain field");
+            }
+            features = known;
+        }
+        return known;
     }
 
     @Override
@@ -362,6 +514,7 @@ public final class MilvusVectorStore implements VectorStore {
                 current.map(target -> target.name().equals(alias)).orElse(false),
                 !next.name().equals(collection));
         call("alias", collection, () -> {
+            aliasNames.put(alias, true);
             if (current.isPresent()) {
                 client.alterAlias(AlterAliasReq.builder()
                         .alias(alias)
@@ -394,6 +547,7 @@ public final class MilvusVectorStore implements VectorStore {
                                             .collectionName(collection)
                                             .build())
                                     .getAlias());
+            aliasNames.remove(collection);
             client.dropCollection(
                     DropCollectionReq.builder().collectionName(collection).build());
             return null;
@@ -449,8 +603,49 @@ public final class MilvusVectorStore implements VectorStore {
                     .orElseThrow(() -> new IllegalStateException("Milvus collection " + collection + " at " + uri
                             + " records no ragstream collection spec in its properties; it was not made by"
                             + " MilvusVectorStore: use another collection name"));
-            return Optional.of(new Target(description.getCollectionName(), spec));
+            var tenantField = description.getCollectionSchema().getField(TENANT);
+            if (!features().partitionKeyUpserts()
+                    && tenantField != null
+                    && Boolean.TRUE.equals(tenantField.getIsPartitionKey())) {
+                throw new IllegalStateException("Milvus collection " + collection + " at " + uri
+                        + " keeps the tenant as partition key, and Milvus "
+                        + features().version()
+                        + " loses rows upserted into such a collection; index into a new collection (this store makes"
+                        + " it without a partition key on this server), or upgrade Milvus to 2.4 or later");
+            }
+            if (!description.getFieldNames().contains(SEQUENCE)) {
+                throw new IllegalStateException("Milvus collection " + collection + " at " + uri
+                        + " was made by an earlier ragstream: it has no " + SEQUENCE + " field, which this version"
+                        + " needs to keep a late write of an older version from replacing a newer one; index into a new"
+                        + " collection (store.collection) and re-ingest, or drop this one");
+            }
+            return Optional.of(new Target(collectionOf(collection, description.getCollectionName()), spec));
         });
+    }
+
+    /**
+     * The collection behind a name. Milvus before 2.5 describes an alias under the alias's own name; there the store asks
+     * once whether a name is an alias (the SDK logs a failed ask as an error, so the answer is kept).
+     */
+    private String collectionOf(String name, String described) {
+        if (features().describesAliasTarget() || !described.equals(name)) {
+            return described;
+        }
+        boolean alias = aliasNames.computeIfAbsent(name, this::isAlias);
+        return alias
+                ? call("alias", name, () -> client.describeAlias(
+                                DescribeAliasReq.builder().alias(name).build())
+                        .getCollectionName())
+                : described;
+    }
+
+    private boolean isAlias(String name) {
+        try {
+            client.describeAlias(DescribeAliasReq.builder().alias(name).build());
+            return true;
+        } catch (MilvusClientException notAnAlias) {
+            return false;
+        }
     }
 
     private void write(Target target, String action, Runnable rpc) {
@@ -524,7 +719,7 @@ public final class MilvusVectorStore implements VectorStore {
         return RETRYABLE_GRPC_STATUSES.stream().anyMatch(message::contains);
     }
 
-    private static CreateCollectionReq.CollectionSchema schema(CollectionSpec spec) {
+    private static CreateCollectionReq.CollectionSchema schema(CollectionSpec spec, MilvusServerFeatures features) {
         CreateCollectionReq.CollectionSchema schema =
                 CreateCollectionReq.CollectionSchema.builder().build();
         schema.addField(AddFieldReq.builder()
@@ -535,15 +730,28 @@ public final class MilvusVectorStore implements VectorStore {
                 .autoID(false)
                 .build());
         schema.addField(varchar(DOC_ID, DOC_ID_MAX_LENGTH).build());
-        schema.addField(varchar(TENANT, TENANT_MAX_LENGTH).isPartitionKey(true).build());
+        schema.addField(varchar(TENANT, TENANT_MAX_LENGTH)
+                .isPartitionKey(features.partitionKeyUpserts())
+                .build());
         schema.addField(varchar(VERSION, VERSION_MAX_LENGTH).build());
+        schema.addField(AddFieldReq.builder()
+                .fieldName(SEQUENCE)
+                .dataType(DataType.Int64)
+                .build());
         schema.addField(varchar(SOURCE, SOURCE_MAX_LENGTH).build());
         schema.addField(varchar(URI, URI_MAX_LENGTH).build());
-        schema.addField(varchar(TITLE, TITLE_MAX_LENGTH).isNullable(true).build());
-        schema.addField(varchar(TEXT, TEXT_MAX_LENGTH)
-                .enableAnalyzer(true)
-                .analyzerParams(analyzerParams(spec.textAnalyzer()))
+        // An absent title is written as "" (servers before 2.5 have no nullable fields); null is still read as absent.
+        schema.addField(varchar(TITLE, TITLE_MAX_LENGTH)
+                .isNullable(features.textSearch())
                 .build());
+        if (features.textSearch()) {
+            schema.addField(varchar(TEXT, TEXT_MAX_LENGTH)
+                    .enableAnalyzer(true)
+                    .analyzerParams(analyzerParams(spec.textAnalyzer()))
+                    .build());
+        } else {
+            schema.addField(varchar(TEXT, TEXT_MAX_LENGTH).build());
+        }
         schema.addField(AddFieldReq.builder()
                 .fieldName(ORDINAL)
                 .dataType(DataType.Int32)
@@ -564,26 +772,32 @@ public final class MilvusVectorStore implements VectorStore {
                 .dataType(DataType.FloatVector)
                 .dimension(spec.dimension())
                 .build());
-        schema.addField(AddFieldReq.builder()
-                .fieldName(TEXT_SPARSE)
-                .dataType(DataType.SparseFloatVector)
-                .build());
-        schema.addFunction(CreateCollectionReq.Function.builder()
-                .name("text_bm25")
-                .functionType(FunctionType.BM25)
-                .inputFieldNames(List.of(TEXT))
-                .outputFieldNames(List.of(TEXT_SPARSE))
-                .build());
+        if (features.textSearch()) {
+            schema.addField(AddFieldReq.builder()
+                    .fieldName(TEXT_SPARSE)
+                    .dataType(DataType.SparseFloatVector)
+                    .build());
+            schema.addFunction(CreateCollectionReq.Function.builder()
+                    .name("text_bm25")
+                    .functionType(FunctionType.BM25)
+                    .inputFieldNames(List.of(TEXT))
+                    .outputFieldNames(List.of(TEXT_SPARSE))
+                    .build());
+        }
         return schema;
     }
 
-    private static List<IndexParam> indexes() {
+    private static List<IndexParam> indexes(MilvusServerFeatures features) {
+        IndexParam dense = IndexParam.builder()
+                .fieldName(EMBEDDING)
+                .indexType(IndexParam.IndexType.AUTOINDEX)
+                .metricType(IndexParam.MetricType.COSINE)
+                .build();
+        if (!features.textSearch()) {
+            return List.of(dense);
+        }
         return List.of(
-                IndexParam.builder()
-                        .fieldName(EMBEDDING)
-                        .indexType(IndexParam.IndexType.AUTOINDEX)
-                        .metricType(IndexParam.MetricType.COSINE)
-                        .build(),
+                dense,
                 IndexParam.builder()
                         .fieldName(TEXT_SPARSE)
                         .indexType(IndexParam.IndexType.SPARSE_INVERTED_INDEX)
@@ -616,6 +830,44 @@ public final class MilvusVectorStore implements VectorStore {
                 .build();
     }
 
+    /** The rows a document write upserts: its chunks, or the fence row of a removal. */
+    static List<JsonObject> rows(DocumentWrite write, CollectionSpec spec) {
+        if (write.chunks().isEmpty()) {
+            return List.of(fence(write, spec));
+        }
+        return write.chunks().stream().map(chunk -> row(chunk, spec)).toList();
+    }
+
+    /**
+     * The row a removal leaves: ordinal {@value LatestVersions#FENCE_ORDINAL}, which every read filters out. Milvus wants
+     * a vector in every row; a unit vector keeps the cosine index well defined.
+     */
+    private static JsonObject fence(DocumentWrite removal, CollectionSpec spec) {
+        JsonObject row = new JsonObject();
+        row.addProperty(CHUNK_ID, LatestVersions.fenceId(removal.docId(), removal.sequence()));
+        row.addProperty(DOC_ID, removal.docId());
+        row.addProperty(TENANT, "");
+        row.addProperty(VERSION, "");
+        row.addProperty(SEQUENCE, removal.sequence());
+        row.addProperty(SOURCE, "");
+        row.addProperty(URI, "");
+        row.addProperty(TITLE, "");
+        row.addProperty(TEXT, "");
+        row.addProperty(ORDINAL, LatestVersions.FENCE_ORDINAL);
+        row.add(HEADING_PATH, new JsonArray());
+        row.add(TAGS, new JsonArray());
+        row.add(METADATA, new JsonObject());
+        row.addProperty(INGESTED_AT, 0L);
+        row.addProperty(MODEL_ID, spec.modelId());
+        JsonArray vector = new JsonArray(spec.dimension());
+        vector.add(1f);
+        for (int i = 1; i < spec.dimension(); i++) {
+            vector.add(0f);
+        }
+        row.add(EMBEDDING, vector);
+        return row;
+    }
+
     private static JsonObject row(EmbeddedChunk embedded, CollectionSpec spec) {
         ChunkRecord chunk = embedded.chunk();
         JsonObject row = new JsonObject();
@@ -623,9 +875,10 @@ public final class MilvusVectorStore implements VectorStore {
         row.addProperty(DOC_ID, chunk.docId());
         row.addProperty(TENANT, chunk.tenant());
         row.addProperty(VERSION, chunk.version());
+        row.addProperty(SEQUENCE, chunk.sequence());
         row.addProperty(SOURCE, chunk.source());
         row.addProperty(URI, chunk.uri());
-        row.add(TITLE, chunk.title().<JsonElement>map(JsonPrimitive::new).orElse(JsonNull.INSTANCE));
+        row.addProperty(TITLE, chunk.title().orElse(""));
         row.addProperty(TEXT, chunk.text());
         row.addProperty(ORDINAL, chunk.ordinal());
         row.add(HEADING_PATH, strings(chunk.headingPath()));
@@ -655,9 +908,10 @@ public final class MilvusVectorStore implements VectorStore {
                 (String) entity.get(DOC_ID),
                 (String) entity.get(TENANT),
                 (String) entity.get(VERSION),
+                ((Number) entity.get(SEQUENCE)).longValue(),
                 (String) entity.get(SOURCE),
                 (String) entity.get(URI),
-                Optional.ofNullable((String) entity.get(TITLE)),
+                Optional.ofNullable((String) entity.get(TITLE)).filter(title -> !title.isEmpty()),
                 ((Number) entity.get(ORDINAL)).intValue(),
                 (String) entity.get(TEXT),
                 stringList(entity.get(HEADING_PATH)),

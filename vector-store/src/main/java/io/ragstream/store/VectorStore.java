@@ -1,5 +1,7 @@
 package io.ragstream.store;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,31 +23,40 @@ public interface VectorStore extends AutoCloseable {
     /** What the collection (or the collection an alias points to) was made for; empty when it does not exist. */
     Optional<CollectionSpec> describe(String collection);
 
-    /** Writes chunks, replacing any stored chunk with the same id. */
-    default void upsert(String collection, List<EmbeddedChunk> chunks) {
-        apply(collection, new StoreChanges(chunks, Map.of(), Set.of()));
+    /**
+     * Replaces each document the chunks belong to with exactly these chunks (see {@link DocumentWrite}); a document's
+     * chunks must share one sequence. A convenience over {@link #apply} for corpora written outside the pipeline.
+     */
+    default Set<String> upsert(String collection, List<EmbeddedChunk> chunks) {
+        Map<String, List<EmbeddedChunk>> byDocument = new LinkedHashMap<>();
+        chunks.forEach(chunk -> byDocument
+                .computeIfAbsent(chunk.chunk().docId(), docId -> new ArrayList<>())
+                .add(chunk));
+        return apply(
+                collection,
+                new StoreChanges(byDocument.entrySet().stream()
+                        .map(document -> new DocumentWrite(
+                                document.getKey(),
+                                document.getValue().getFirst().chunk().sequence(),
+                                document.getValue()))
+                        .toList()));
     }
 
     /**
-     * Applies a batch of changes, durable when the call returns: one commit (Lucene) or one write and one delete
-     * (Milvus) instead of one per document. Applying the same changes again changes nothing.
+     * Applies a batch of document writes, durable when the call returns: one commit (Lucene) or a few RPCs (Milvus)
+     * instead of a few per document. A write of a lower sequence than the store holds for its document changes nothing,
+     * whenever it arrives; applying the same changes again changes nothing. While a write is in progress on a store
+     * without transactions (Milvus), readers may briefly find two versions of a document: {@link #search} and
+     * {@link #chunksOf} return only the highest.
+     *
+     * @return the documents whose write was dropped because the store holds a later sequence of them
      */
-    void apply(String collection, StoreChanges changes);
-
-    /** Removes every chunk of a document. */
-    default void deleteDocument(String collection, String docId) {
-        apply(collection, new StoreChanges(List.of(), Map.of(), Set.of(docId)));
-    }
-
-    /** Removes the chunks of a document whose version is not {@code keepVersion}: the old versions after an update. */
-    default void deleteOtherVersions(String collection, String docId, String keepVersion) {
-        apply(collection, new StoreChanges(List.of(), Map.of(docId, keepVersion), Set.of()));
-    }
+    Set<String> apply(String collection, StoreChanges changes);
 
     /** The best chunks for a query, best first, within the request's filter. */
     List<SearchHit> search(String collection, SearchRequest request);
 
-    /** Every stored chunk of one document, in ordinal order: what a document looks like in the index. */
+    /** Every stored chunk of one document's latest version, in ordinal order: what the document looks like in the index. */
     List<ChunkRecord> chunksOf(String collection, String docId);
 
     /** How many chunks the filter lets through. */

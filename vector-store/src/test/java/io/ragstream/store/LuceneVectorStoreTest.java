@@ -63,7 +63,7 @@ class LuceneVectorStoreTest extends VectorStoreContract {
                         for (int i = 0; i < chunksEach; i++) {
                             store.upsert(
                                     collection,
-                                    List.of(chunk("web:t" + t, i).embedded(vectors.get(t * chunksEach + i))));
+                                    List.of(chunk("web:t" + t + "-" + i, 0).embedded(vectors.get(t * chunksEach + i))));
                         }
                     }))
                     .toList();

@@ -11,7 +11,7 @@ class MilvusFiltersTest {
 
     @Test
     void aTenantFilterIsOneEquality() {
-        assertThat(MilvusFilters.of(SearchFilter.tenant("acme"))).isEqualTo("tenant == \"acme\"");
+        assertThat(MilvusFilters.of(SearchFilter.tenant("acme"))).isEqualTo("tenant == \"acme\" and ordinal >= 0");
     }
 
     @Test
@@ -27,14 +27,14 @@ class MilvusFiltersTest {
                 .isEqualTo("tenant == \"acme\" and source in [\"crm\", \"web\"] and doc_id in [\"web:a\", \"web:b\"]"
                         + " and array_contains_any(tags, [\"public\"])"
                         + " and (uri >= \"https://a/\" and uri < \"https://a0\")"
-                        + " and ingested_at >= 1000 and ingested_at < 2000");
+                        + " and ingested_at >= 1000 and ingested_at < 2000 and ordinal >= 0");
     }
 
     @Test
     void quotesBackslashesAndLineBreaksAreEscaped() {
         assertThat(MilvusFilters.quote("a\"b\\c\nd\re\tf")).isEqualTo("\"a\\\"b\\\\c\\nd\\re\\tf\"");
         assertThat(MilvusFilters.of(SearchFilter.tenant("x\" or tenant != \"")))
-                .isEqualTo("tenant == \"x\\\" or tenant != \\\"\"");
+                .isEqualTo("tenant == \"x\\\" or tenant != \\\"\" and ordinal >= 0");
     }
 
     @Test
@@ -43,8 +43,10 @@ class MilvusFiltersTest {
     }
 
     @Test
-    void deletesNameTheDocumentAndTheVersionToKeep() {
-        assertThat(MilvusFilters.otherVersionsOf("web:a", "v2")).isEqualTo("doc_id == \"web:a\" and version != \"v2\"");
+    void aWriteReadsEveryRowOfItsDocumentsAndAReaderOnlyTheirChunks() {
+        assertThat(MilvusFilters.documentsAre(java.util.List.of("web:a", "web:\"b\"")))
+                .isEqualTo("doc_id in [\"web:a\", \"web:\\\"b\\\"\"]");
+        assertThat(MilvusFilters.chunksOf("web:a")).isEqualTo("doc_id == \"web:a\" and ordinal >= 0");
     }
 
     @Test
@@ -60,6 +62,6 @@ class MilvusFiltersTest {
     @Test
     void anEmptyUriPrefixLetsEveryUriThrough() {
         assertThat(MilvusFilters.of(SearchFilter.tenant("acme").withUriPrefix("")))
-                .isEqualTo("tenant == \"acme\"");
+                .isEqualTo("tenant == \"acme\" and ordinal >= 0");
     }
 }

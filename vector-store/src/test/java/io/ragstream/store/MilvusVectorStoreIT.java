@@ -3,12 +3,19 @@ package io.ragstream.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.vector.request.UpsertReq;
 import io.ragstream.testkit.MilvusFixture;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,5 +56,63 @@ class MilvusVectorStoreIT extends VectorStoreContract {
         assertThatThrownBy(() -> MilvusVectorStore.connect(nobody, Optional.empty(), Duration.ofSeconds(1)))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining(nobody);
+    }
+
+    @Test
+    void aReaderSeesOneVersionOfADocumentWhileAnUpdateIsHalfWritten() {
+        Random random = new Random(5);
+        List<EmbeddedChunk> v1 = new ArrayList<>();
+        List<EmbeddedChunk> v2 = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            v1.add(TestChunks.chunk("web:a", i).version("v1").embedded(TestChunks.randomUnitVector(random)));
+            v2.add(TestChunks.chunk("web:a", i).version("v2").embedded(TestChunks.randomUnitVector(random)));
+        }
+        store.upsert(collection, v1);
+        // An update is an upsert, then a delete: between the two RPCs both versions are in the collection.
+        milvus.client()
+                .upsert(UpsertReq.builder()
+                        .collectionName(collection)
+                        .data(MilvusVectorStore.rows(new DocumentWrite("web:a", 2, v2), SPEC))
+                        .build());
+
+        List<SearchHit> hits = store.search(
+                collection,
+                SearchRequest.dense(v1.getFirst().vector(), 10, SearchFilter.tenant(TENANT))
+                        .withReadYourWrites());
+
+        assertThat(hits).isNotEmpty().allSatisfy(hit -> assertThat(hit.chunk().version())
+                .isEqualTo("v2"));
+        assertThat(store.chunksOf(collection, "web:a"))
+                .extracting(ChunkRecord::version)
+                .containsExactly("v2", "v2", "v2");
+    }
+
+    @Test
+    void aCollectionWithoutSequencesIsRefusedWithTheFix() {
+        String old = milvus.uniqueCollection("old");
+        CreateCollectionReq.CollectionSchema schema =
+                CreateCollectionReq.CollectionSchema.builder().build();
+        schema.addField(AddFieldReq.builder()
+                .fieldName("chunk_id")
+                .dataType(DataType.VarChar)
+                .maxLength(64)
+                .isPrimaryKey(true)
+                .build());
+        schema.addField(AddFieldReq.builder()
+                .fieldName("embedding")
+                .dataType(DataType.FloatVector)
+                .dimension(SPEC.dimension())
+                .build());
+        milvus.client()
+                .createCollection(CreateCollectionReq.builder()
+                        .collectionName(old)
+                        .collectionSchema(schema)
+                        .properties(CollectionSpecs.toProperties(SPEC))
+                        .build());
+
+        assertThatThrownBy(() -> store.ensureCollection(old, SPEC))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("earlier ragstream")
+                .hasMessageContaining("new collection");
     }
 }

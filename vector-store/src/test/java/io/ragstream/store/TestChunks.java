@@ -24,6 +24,7 @@ final class TestChunks {
     private List<String> tags = List.of();
     private Map<String, String> metadata = Map.of();
     private Instant ingestedAt = INGESTED_AT;
+    private long sequence;
 
     private TestChunks(String docId, int ordinal) {
         this.docId = docId;
@@ -41,8 +42,15 @@ final class TestChunks {
         return this;
     }
 
+    /** The version, and a sequence that follows it: {@code v7} is at sequence 7, any other version at 0. */
     TestChunks version(String value) {
         version = value;
+        sequence = value.matches("v\\d+") ? Long.parseLong(value.substring(1)) : 0;
+        return this;
+    }
+
+    TestChunks sequence(long value) {
+        sequence = value;
         return this;
     }
 
@@ -86,9 +94,9 @@ final class TestChunks {
         return this;
     }
 
-    /** The chunk id rule of {@code io.ragstream.model.Ids}, with the version written out whole. */
+    /** The chunk id rule of {@code io.ragstream.model.Ids}, with the version written beside the sequence. */
     String chunkId() {
-        return docId + "#" + version + "#" + ordinal;
+        return docId + "#" + version + "@" + sequence + "#" + ordinal;
     }
 
     ChunkRecord record() {
@@ -97,6 +105,7 @@ final class TestChunks {
                 docId,
                 tenant,
                 version,
+                sequence,
                 source,
                 uri,
                 title,

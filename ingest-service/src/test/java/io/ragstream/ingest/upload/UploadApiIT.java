@@ -264,7 +264,8 @@ class UploadApiIT {
         assertRefused(acme.get(statusUrl), 404, "not_found", "no status yet for id 'notes/status me.txt'");
 
         try (var producer = statusProducer()) {
-            producer.send(new ProducerRecord<>(statusTopic, docId, DocumentStatus.chunked(docId, "acme", version, 3)))
+            producer.send(new ProducerRecord<>(
+                            statusTopic, docId, DocumentStatus.chunked(docId, "acme", version, 1, 3)))
                     .get();
             JsonNode chunked = awaitStatus(statusUrl, "chunked");
             assertThat(chunked.get("id").asText()).isEqualTo("notes/status me.txt");
@@ -272,7 +273,8 @@ class UploadApiIT {
             assertThat(chunked.at("/status/version").asText()).isEqualTo(version);
             assertThat(chunked.at("/status/chunkCount").asInt()).isEqualTo(3);
 
-            producer.send(new ProducerRecord<>(statusTopic, docId, DocumentStatus.indexed(docId, "acme", version, 3)))
+            producer.send(new ProducerRecord<>(
+                            statusTopic, docId, DocumentStatus.indexed(docId, "acme", version, 1, 3)))
                     .get();
             awaitStatus(statusUrl, "indexed");
         }
@@ -285,9 +287,9 @@ class UploadApiIT {
         String own = Ids.docId("acme", "upload", "own.txt");
         try (var producer = statusProducer()) {
             producer.send(new ProducerRecord<>(
-                    statusTopic, foreign, DocumentStatus.chunked(foreign, "globex", "a".repeat(64), 1)));
+                    statusTopic, foreign, DocumentStatus.chunked(foreign, "globex", "a".repeat(64), 1, 1)));
             producer.send(new ProducerRecord<>(
-                            statusTopic, own, DocumentStatus.chunked(own, "acme", "b".repeat(64), 1)))
+                            statusTopic, own, DocumentStatus.chunked(own, "acme", "b".repeat(64), 1, 1)))
                     .get();
         }
         // One partition: once the later status is seen, the earlier one has been read too.

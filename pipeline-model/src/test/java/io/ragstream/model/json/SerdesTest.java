@@ -44,10 +44,9 @@ class SerdesTest {
                 .tags(List.of("guide"))
                 .fetchedAt(AT)
                 .build();
-        Chunk chunk =
-                new Chunk(Ids.chunkId(raw.docId(), raw.version(), 0), 0, "Guide Hello.", 4, 0, 12, List.of("Guide"));
-        ChunkMessage message =
-                new ChunkedDocument(raw.docId(), raw.tenant(), raw.version(), DocumentInfo.of(raw), List.of(chunk), AT);
+        Chunk chunk = new Chunk(Ids.chunkId(raw.docId(), 12, 0), 0, "Guide Hello.", 4, 0, 12, List.of("Guide"));
+        ChunkMessage message = new ChunkedDocument(
+                raw.docId(), raw.tenant(), raw.version(), 12, DocumentInfo.of(raw), List.of(chunk), AT);
         var serde = new ChunkMessageSerde();
 
         byte[] bytes = serde.serialize(Topics.CHUNKS, message);
@@ -58,7 +57,7 @@ class SerdesTest {
 
     @Test
     void deletionRoundTripsAsItsOwnVariant() {
-        ChunkMessage message = new DocumentDeletion("web:48a6075575fa15a3b39f3bbf961e7684", AT);
+        ChunkMessage message = new DocumentDeletion("web:48a6075575fa15a3b39f3bbf961e7684", 13, AT);
         var serde = new ChunkMessageSerde();
 
         byte[] bytes = serde.serialize(Topics.CHUNKS, message);
@@ -77,6 +76,7 @@ class SerdesTest {
                 Optional.of("acme"),
                 DocumentStatus.Stage.FAILED,
                 Optional.of("abc"),
+                Optional.of(12L),
                 Optional.empty(),
                 Optional.of("encrypted PDF"),
                 AT);

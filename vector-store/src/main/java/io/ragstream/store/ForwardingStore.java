@@ -1,21 +1,18 @@
-package io.ragstream.embedder;
+package io.ragstream.store;
 
-import io.ragstream.store.ChunkRecord;
-import io.ragstream.store.CollectionSpec;
-import io.ragstream.store.SearchFilter;
-import io.ragstream.store.SearchHit;
-import io.ragstream.store.SearchRequest;
-import io.ragstream.store.StoreChanges;
-import io.ragstream.store.VectorStore;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** A real store passed through unchanged; tests override the calls they want to watch or interrupt. */
-class ForwardingStore implements VectorStore {
+/**
+ * A store that passes every call to another one; a subclass overrides the calls it decorates (sharing, watching, or in
+ * tests interrupting them).
+ */
+public class ForwardingStore implements VectorStore {
 
     private final VectorStore real;
 
-    ForwardingStore(VectorStore real) {
+    protected ForwardingStore(VectorStore real) {
         this.real = real;
     }
 
@@ -30,8 +27,8 @@ class ForwardingStore implements VectorStore {
     }
 
     @Override
-    public void apply(String collection, StoreChanges changes) {
-        real.apply(collection, changes);
+    public Set<String> apply(String collection, StoreChanges changes) {
+        return real.apply(collection, changes);
     }
 
     @Override

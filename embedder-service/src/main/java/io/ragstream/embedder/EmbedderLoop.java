@@ -65,7 +65,7 @@ public final class EmbedderLoop implements Runnable {
     /**
      * How batches are gathered and outages ridden out; a document the store refuses is tried {@code refusalRetries}
      * more times before it fails; a batch still not done after {@code batchTimeout} (one attempt, not counting the waits
-     * of an outage) means the model or the store hangs, and stops the loop.
+     * of an outage) means the model or the store hangs: the loop leaves the group and joins again.
      */
     public record Settings(
             int batchChunks,
@@ -84,8 +84,7 @@ public final class EmbedderLoop implements Runnable {
     private final DocumentStatusSerde statuses = new DocumentStatusSerde();
     private final AtomicBoolean running = new AtomicBoolean(true);
     /** Embeds and writes a batch while the loop thread keeps polling; the consumer never leaves the loop thread. */
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().daemon().name("embedder-batch").factory());
+    private ExecutorService worker = newWorker();
 
     private final Set<TopicPartition> revoked = new HashSet<>();
     private volatile boolean healthy = true;
@@ -103,7 +102,12 @@ public final class EmbedderLoop implements Runnable {
         this.metrics = metrics;
     }
 
-    /** A batch that outlived its time: not a refusal of its documents, so it ends the loop instead of failing them. */
+    private static ExecutorService newWorker() {
+        return Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().daemon().name("embedder-batch").factory());
+    }
+
+    /** A batch that outlived its time: not a refusal of its documents, so they are left to be read again. */
     static final class BatchHangs extends IllegalStateException {
         BatchHangs(String message) {
             super(message);
@@ -123,7 +127,7 @@ public final class EmbedderLoop implements Runnable {
 
     @Override
     public void run() {
-        consumer.subscribe(List.of(Topics.CHUNKS), new ConsumerRebalanceListener() {
+        ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 revoked.addAll(partitions);
@@ -138,12 +142,25 @@ public final class EmbedderLoop implements Runnable {
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 revoked.addAll(partitions);
             }
-        });
+        };
+        consumer.subscribe(List.of(Topics.CHUNKS), listener);
         try {
             while (running.get()) {
                 List<Pending> batch = gather();
-                if (!batch.isEmpty()) {
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                try {
                     process(batch);
+                } catch (BatchHangs hangs) {
+                    // The batch stays with a worker that may never return: a new worker takes the next batches, and
+                    // leaving the group hands the partitions to the other instances at once; this one joins again.
+                    log.warn("{}", hangs.getMessage());
+                    worker.shutdownNow();
+                    worker = newWorker();
+                    consumer.unsubscribe();
+                    revoked.clear();
+                    consumer.subscribe(List.of(Topics.CHUNKS), listener);
                 }
             }
         } catch (WakeupException e) {
@@ -425,9 +442,8 @@ public final class EmbedderLoop implements Runnable {
                     if (System.nanoTime() > deadline) {
                         ours.set(false);
                         throw new BatchHangs(("a batch of %d records is not embedded and written after %s"
-                                        + " (max.poll.interval.ms): the model or the store hangs; the loop stops so"
-                                        + " that /health/live fails, the instance is restarted and its partitions"
-                                        + " move to the other instances")
+                                        + " (max.poll.interval.ms): the model or the store hangs; leaving the group,"
+                                        + " so that the other instances take the partitions, and joining again")
                                 .formatted(messages.size(), settings.batchTimeout()));
                     }
                     pollPaused(POLL);

@@ -91,8 +91,8 @@ public final class EmbedderService implements AutoCloseable {
         Map<String, Object> consumerSettings = consumerConfig(config, kafka);
         KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new ByteArrayDeserializer());
-        // A batch may take as long as the consumer would wait between polls: past that, before the loop polled while it
-        // worked, the instance left the group; now it stops, so that it is restarted and its partitions move.
+        // A batch may take as long as the consumer would wait between polls: past that, as before the loop polled while
+        // it worked, the instance leaves the group and its partitions move; then it joins again.
         Duration batchTimeout = Duration.ofMillis(Long.parseLong(String.valueOf(consumerSettings.getOrDefault(
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, DEFAULT_MAX_POLL_INTERVAL_MS))));
         KafkaProducer<String, byte[]> producer =

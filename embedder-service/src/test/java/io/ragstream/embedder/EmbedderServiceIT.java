@@ -63,6 +63,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The embedder on a real broker, into the embedded Lucene store and a real Milvus server. */
 class EmbedderServiceIT {
@@ -393,13 +395,14 @@ class EmbedderServiceIT {
     }
 
     /**
-     * With the cooperative assignor, partitions are added to an instance without revoking the ones it has. An instance
-     * that is waiting out a store outage with its partitions paused gets a new one unpaused: its records must be read
-     * later, never dropped (and the offsets never committed past them).
+     * With the cooperative assignor, and with the consumer group protocol, partitions are added to an instance without
+     * revoking the ones it has. An instance that is waiting out a store outage with its partitions paused gets a new one
+     * unpaused: its records must be read later, never dropped (and the offsets never committed past them).
      */
-    @Test
-    void partitionsAssignedDuringAnOutageLoseNoRecordUnderTheCooperativeAssignor() throws Exception {
-        Traffic traffic = Traffic.mixed(91, 60, "cooperative");
+    @ParameterizedTest
+    @ValueSource(strings = {"cooperative-sticky", "consumer-protocol"})
+    void partitionsAssignedDuringAnOutageLoseNoRecord(String protocol) throws Exception {
+        Traffic traffic = Traffic.mixed(91, 60, protocol);
         EmbedderConfig config = config(kafka.uniqueName("embedder"), "cooperative");
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
         VectorStore outage = new ForwardingStore(new LuceneVectorStore(luceneDir)) {
@@ -411,13 +414,15 @@ class EmbedderServiceIT {
                 return super.apply(collection, changes);
             }
         };
-        String cooperative = "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
-        Map<String, String> settings =
-                Map.of("bootstrap.servers", kafka.bootstrapServers(), "partition.assignment.strategy", cooperative);
+        Map<String, String> rebalancing = protocol.equals("consumer-protocol")
+                ? Map.of("group.protocol", "consumer")
+                : Map.of(
+                        "partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+        Map<String, String> settings = new HashMap<>(rebalancing);
+        settings.put("bootstrap.servers", kafka.bootstrapServers());
         try (EmbedderService a = EmbedderService.start(config, settings, outage, new ForwardingEmbedder(model))) {
             Map<String, Object> other = new HashMap<>(kafka.consumerConfig(config.groupId()));
-            other.put("group.id", config.groupId());
-            other.put("partition.assignment.strategy", cooperative);
+            other.putAll(rebalancing);
             other.put("enable.auto.commit", "false");
             try (var b = new KafkaConsumer<>(other, new StringDeserializer(), new ByteArrayDeserializer())) {
                 b.subscribe(List.of(Topics.CHUNKS));

@@ -44,7 +44,7 @@ abstract class ReadYourWritesContract {
     @RegisterExtension
     static final KafkaFixture kafka = new KafkaFixture();
 
-    private static final String KEY = "ryw-key-0123456789";
+    static final String KEY = "ryw-key-0123456789";
 
     /** The store under test, and the collection to use in it. */
     protected abstract VectorStore openStore();
@@ -55,9 +55,9 @@ abstract class ReadYourWritesContract {
     private final List<Boolean> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private String topic;
-    private TestService service;
+    TestService service;
     private KafkaProducer<String, DocumentStatus> producer;
-    private final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void start() {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadYourWritesIT extends ReadYourWritesContract {
 
     @TempDir
-    Path dir;
+    static Path dir;
 
     @Override
     protected VectorStore openStore() {

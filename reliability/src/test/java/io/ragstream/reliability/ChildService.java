@@ -73,6 +73,28 @@ final class ChildService implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the process freezes, every thread at once, as in a long GC pause; {@link #resume()} thaws it. */
+    synchronized void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused process goes on where it was, unaware of the time that passed. */
+    synchronized void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(this.name + " is not running; cannot send SIG" + name);
+        }
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed for " + this.name);
+        }
+    }
+
     synchronized boolean alive() {
         return process != null && process.isAlive();
     }

@@ -50,23 +50,41 @@ final class Harness {
     }
 
     static ChildService chunker(Map<String, String> common, Path dir, Path logs) throws IOException {
+        return chunker("chunker", common, dir, logs);
+    }
+
+    /** A chunker instance; instances share the application id, so they share the partitions. */
+    static ChildService chunker(String name, Map<String, String> common, Path dir, Path logs) throws IOException {
         Map<String, String> env = new HashMap<>(common);
         env.put("RAGSTREAM_APPLICATION_ID", "reliability-chunker");
         env.put(
                 "KAFKA_STATE_DIR",
-                Files.createDirectories(dir.resolve("chunker-state")).toString());
-        return new ChildService("chunker", "io.ragstream.chunker.ChunkerMain", env, logs.resolve("chunker.log"));
+                Files.createDirectories(dir.resolve(name + "-state")).toString());
+        return new ChildService(name, "io.ragstream.chunker.ChunkerMain", env, logs.resolve(name + ".log"));
     }
 
     static ChildService embedder(Map<String, String> common, Path logs, String milvusUri, String collection)
             throws IOException {
+        return embedder("embedder", common, logs, milvusUri, collection, Map.of());
+    }
+
+    /** An embedder instance; instances share the group id, so they share the partitions. */
+    static ChildService embedder(
+            String name,
+            Map<String, String> common,
+            Path logs,
+            String milvusUri,
+            String collection,
+            Map<String, String> extra)
+            throws IOException {
         Map<String, String> env = new HashMap<>(common);
+        env.putAll(extra);
         env.put("RAGSTREAM_GROUP_ID", "reliability-embedder");
         env.put("RAGSTREAM_COLLECTION", collection);
         env.put("RAGSTREAM_HTTP_PORT", Integer.toString(freePort()));
         env.put("RAGSTREAM_STORE_KIND", "milvus");
         env.put("RAGSTREAM_STORE_MILVUS_URI", milvusUri);
-        return new ChildService("embedder", "io.ragstream.embedder.EmbedderMain", env, logs.resolve("embedder.log"));
+        return new ChildService(name, "io.ragstream.embedder.EmbedderMain", env, logs.resolve(name + ".log"));
     }
 
     static KafkaProducer<String, byte[]> producer(String bootstrapServers) {

@@ -54,6 +54,9 @@ final class Workload {
     private final Random random;
     private final int documents;
     private final Map<String, Optional<RawDocument>> expected = new LinkedHashMap<>();
+    /** Every version published of each document, oldest first. */
+    private final Map<String, List<RawDocument>> history = new LinkedHashMap<>();
+
     private final List<List<Event>> waves = new ArrayList<>();
     private int revision;
 
@@ -118,9 +121,11 @@ final class Workload {
                 .uri(key)
                 .title("Document " + number)
                 .text("text/markdown", text.toString())
-                .fetchedAt(Instant.parse("2026-11-22T10:00:00Z"))
+                // Each version is fetched after the one before it, as a producer reading the source again would.
+                .fetchedAt(Instant.parse("2026-11-22T10:00:00Z").plusSeconds(revision))
                 .build();
         expected.put(document.docId(), Optional.of(document));
+        history.computeIfAbsent(document.docId(), docId -> new ArrayList<>()).add(document);
         return new Event(document.docId(), Optional.of(document));
     }
 
@@ -132,6 +137,41 @@ final class Workload {
 
     int documents() {
         return documents;
+    }
+
+    /**
+     * A wave that updates {@code count} documents {@code times} times each, one right after the other (the same
+     * documents updated several times within a second).
+     */
+    List<Event> burst(int count, int times) {
+        List<Event> wave = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int number = random.nextInt(documents);
+            for (int t = 0; t < times; t++) {
+                wave.add(version(number));
+            }
+        }
+        waves.add(wave);
+        return wave;
+    }
+
+    /**
+     * A wave that publishes again, after newer ones, an older version of up to {@code count} documents (a slow re-crawl,
+     * a second producer): it must change nothing, so the expected state stays as it is.
+     */
+    List<Event> stale(int count) {
+        List<Event> wave = new ArrayList<>();
+        for (List<RawDocument> versions : history.values()) {
+            if (wave.size() == count) {
+                break;
+            }
+            if (versions.size() > 1) {
+                RawDocument older = versions.get(versions.size() - 2);
+                wave.add(new Event(older.docId(), Optional.of(older)));
+            }
+        }
+        waves.add(wave);
+        return wave;
     }
 
     /** The same workload's first {@code count} waves, with the state they leave. */

@@ -252,13 +252,31 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
     private static final class ChildServer implements Server {
         private final String kind;
         private final List<String> command;
+        private final java.util.Map<String, String> environment;
+        private final java.util.Optional<String> readyLine;
         private final int port;
         private final Path dataDir;
         private final Path logFile;
         private volatile Process process;
 
         private ChildServer(String kind, List<String> command, int port, Path dataDir, Path logFile) {
+            this(kind, command, java.util.Map.of(), java.util.Optional.empty(), port, dataDir, logFile);
+        }
+
+        /**
+         * @param readyLine a line the server logs once it answers, when listening on its port is not yet that
+         */
+        private ChildServer(
+                String kind,
+                List<String> command,
+                java.util.Map<String, String> environment,
+                java.util.Optional<String> readyLine,
+                int port,
+                Path dataDir,
+                Path logFile) {
             this.kind = kind;
+            this.environment = java.util.Map.copyOf(environment);
+            this.readyLine = readyLine;
             this.command = List.copyOf(command);
             this.port = port;
             this.dataDir = dataDir;
@@ -281,15 +299,48 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
                     "milvus-lite", command, port, dataDir, targetDir().resolve("milvus-lite-" + port + ".log")));
         }
 
+        /** Runs the {@code milvus-server} wrapper with a port check that lets sockets in TIME_WAIT be, as Go does. */
+        private static final String REUSE_ADDRESS_LAUNCHER = """
+                import socket, sys
+                import milvus
+
+                def bind_like_go(self, port):
+                    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    try:
+                        sock.bind(('127.0.0.1', port))
+                        sock.listen()
+                        return sock
+                    except OSError:
+                        sock.close()
+                        return None
+
+                milvus.MilvusServerConfig.try_bind_port = bind_like_go
+                sys.argv[0] = 'milvus-server'
+                sys.exit(milvus.main())
+                """;
+
         /** Every port of the standalone server's embedded components is chosen free, so servers never collide. */
         static ChildServer standalone(Path executable) throws IOException {
             int port = freePort();
             Path dataDir = Files.createTempDirectory("milvus-standalone-");
+            // The wrapper checks that a port is free by binding it without SO_REUSEADDR, so after a restart the
+            // connections of the old server, still in TIME_WAIT for a minute, make it move the proxy to the next port
+            // without a word. The server itself (Go) binds with SO_REUSEADDR; the wrapper is made to check the same
+            // way.
+            Path python = executable.resolveSibling("python3");
             List<String> command = new java.util.ArrayList<>(List.of(
-                    executable.toString(), "--data", dataDir.toString(), "--proxy-port", Integer.toString(port)));
+                    python.toString(),
+                    "-c",
+                    REUSE_ADDRESS_LAUNCHER,
+                    "--data",
+                    dataDir.toString(),
+                    "--proxy-port",
+                    Integer.toString(port)));
+            int etcdPort = freePort();
+            command.addAll(List.of("--etcd-port", Integer.toString(etcdPort)));
             for (String component : List.of(
                     "proxy-internal",
-                    "etcd",
                     "root-coord",
                     "query-coord",
                     "query-node",
@@ -300,8 +351,30 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
                 command.add("--" + component + "-port");
                 command.add(Integer.toString(freePort()));
             }
+            // A restart waits for the old etcd session to expire, and a stop for loaded collections, 30 s and 1800 s by
+            // default: a test restarts the server in seconds.
+            command.addAll(List.of(
+                    "--extra-config", "common.gracefulStopTimeout=3", "--extra-config", "common.session.ttl=5"));
+            // The embedded etcd takes 2379 and 2380 whatever --etcd-port says, unless its own configuration moves it.
+            Path etcd = dataDir.resolve("etcd.yaml");
+            int peerPort = freePort();
+            Files.writeString(etcd, """
+                    name: default
+                    listen-client-urls: http://127.0.0.1:%1$d
+                    advertise-client-urls: http://127.0.0.1:%1$d
+                    listen-peer-urls: http://127.0.0.1:%2$d
+                    initial-advertise-peer-urls: http://127.0.0.1:%2$d
+                    initial-cluster: default=http://127.0.0.1:%2$d
+                    """.formatted(etcdPort, peerPort));
             return start(new ChildServer(
-                    "standalone", command, port, dataDir, targetDir().resolve("milvus-standalone-" + port + ".log")));
+                    "standalone",
+                    command,
+                    java.util.Map.of("ETCD_CONFIG_PATH", etcd.toString()),
+                    // Its wrapper binds every port for a moment while it starts, so a connection proves nothing.
+                    java.util.Optional.of("Ctrl+C to exit"),
+                    port,
+                    dataDir,
+                    targetDir().resolve("milvus-standalone-" + port + ".log")));
         }
 
         private static ChildServer start(ChildServer server) throws IOException {
@@ -312,10 +385,12 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
 
         /** Starts the server process on this server's port and data directory and waits until it listens. */
         void launch() throws IOException {
-            process = new ProcessBuilder(command)
+            long logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
             Process started = process;
             try {
                 Awaitility.await(kind + " listening on port " + port)
@@ -326,29 +401,63 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
                                 throw new IllegalStateException(kind + " exited with " + started.exitValue()
                                         + "; its log " + logFile + " says: " + logTail());
                             }
-                            return accepts(port);
+                            return accepts(port)
+                                    && readyLine
+                                            .map(line -> logSince(logStart).contains(line))
+                                            .orElse(true);
                         });
             } catch (ConditionTimeoutException | IllegalStateException e) {
+                String seen = "port " + port + (accepts(port) ? " accepts" : " refuses")
+                        + readyLine
+                                .map(line -> logSince(logStart).contains(line) ? "" : ", no '" + line + "' logged")
+                                .orElse("");
+                // The standalone wrapper says nothing until the server answers: the server's own log tells why not.
+                String serverLog = tail(dataDir.resolve("logs").resolve("milvus-stdout.log"));
                 close();
-                throw new IllegalStateException(kind + " did not start: " + e.getMessage() + "; log: " + logTail(), e);
+                throw new IllegalStateException(
+                        kind + " did not start (" + seen + "): " + e.getMessage() + "; log: " + tail(logFile)
+                                + (serverLog.isEmpty() ? "" : "; server log: " + serverLog),
+                        e);
             }
         }
 
-        /** Stops the server process; the data directory stays for the next {@link #launch()}. */
+        /**
+         * Stops the server process and every process it started, and waits until all of them are gone: the standalone
+         * server's wrapper exits at once while the server itself still holds its ports and its etcd data, and a server
+         * launched over it waits on that data without a word.
+         */
         void halt() {
             Process running = process;
             if (running == null) {
                 return;
             }
-            running.descendants().forEach(ProcessHandle::destroy);
-            running.destroy();
+            List<ProcessHandle> tree =
+                    new java.util.ArrayList<>(running.descendants().toList());
+            tree.add(running.toHandle());
+            tree.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             try {
-                if (!running.waitFor(10, TimeUnit.SECONDS)) {
-                    running.descendants().forEach(ProcessHandle::destroyForcibly);
-                    running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                for (ProcessHandle handle : tree) {
+                    awaitExit(handle, Math.max(0, deadline - System.nanoTime()));
+                }
+                tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+                for (ProcessHandle handle : tree) {
+                    if (!awaitExit(handle, TimeUnit.SECONDS.toNanos(10))) {
+                        log.warn("{} process {} still runs after SIGKILL", kind, handle.pid());
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+
+        private static boolean awaitExit(ProcessHandle handle, long nanos) throws InterruptedException {
+            try {
+                handle.onExit().get(nanos, TimeUnit.NANOSECONDS);
+                return true;
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return !handle.isAlive();
             }
         }
 
@@ -368,9 +477,29 @@ public final class MilvusFixture implements BeforeAllCallback, AfterAllCallback 
             deleteTree(dataDir);
         }
 
-        private String logTail() {
+        private String logSince(long offset) {
             try {
-                List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+                byte[] bytes = Files.readAllBytes(logFile);
+                return new String(
+                        bytes,
+                        (int) Math.min(offset, bytes.length),
+                        (int) Math.max(0, bytes.length - offset),
+                        StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        private String logTail() {
+            return tail(logFile);
+        }
+
+        private static String tail(Path file) {
+            if (!Files.exists(file)) {
+                return "";
+            }
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                 return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
             } catch (IOException e) {
                 return "(unreadable: " + e.getMessage() + ")";

@@ -5,10 +5,6 @@ import static io.ragstream.store.TestChunks.randomUnitVector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.milvus.v2.common.DataType;
-import io.milvus.v2.common.IndexParam;
-import io.milvus.v2.service.collection.request.AddFieldReq;
-import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
 import io.ragstream.testkit.MilvusFixture;
 import java.util.ArrayList;
@@ -80,43 +76,31 @@ class MilvusStandaloneIT extends VectorStoreContract {
         assertThat(store.supportsHybrid()).isFalse();
     }
 
+    /** The outage tests stop and start this server: it comes back on the same port with its data, and answers. */
+    @Test
+    void aRestartedServerComesBackWithItsChunks() throws Exception {
+        Random random = new Random(5);
+        List<EmbeddedChunk> rows = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            rows.add(chunk("web:restart", i).embedded(randomUnitVector(random)));
+        }
+        store.upsert(collection, rows);
+
+        milvus.stopServer();
+        milvus.startServer();
+
+        try (VectorStore reopened = MilvusVectorStore.connect(milvus.uri(), java.util.Optional.empty())) {
+            org.awaitility.Awaitility.await("the restarted server answers a count")
+                    .atMost(java.time.Duration.ofMinutes(2))
+                    .ignoreExceptions()
+                    .until(() -> reopened.count(collection, SearchFilter.tenant("acme")) == 12);
+        }
+    }
+
     @Test
     void aPartitionKeyCollectionIsRefusedOnSuchAServerWithTheFix() {
         String old = milvus.uniqueCollection("partitioned");
-        CreateCollectionReq.CollectionSchema schema =
-                CreateCollectionReq.CollectionSchema.builder().build();
-        schema.addField(AddFieldReq.builder()
-                .fieldName("chunk_id")
-                .dataType(DataType.VarChar)
-                .maxLength(64)
-                .isPrimaryKey(true)
-                .build());
-        schema.addField(AddFieldReq.builder()
-                .fieldName("tenant")
-                .dataType(DataType.VarChar)
-                .maxLength(64)
-                .isPartitionKey(true)
-                .build());
-        schema.addField(AddFieldReq.builder()
-                .fieldName("sequence")
-                .dataType(DataType.Int64)
-                .build());
-        schema.addField(AddFieldReq.builder()
-                .fieldName("embedding")
-                .dataType(DataType.FloatVector)
-                .dimension(SPEC.dimension())
-                .build());
-        milvus.client()
-                .createCollection(CreateCollectionReq.builder()
-                        .collectionName(old)
-                        .collectionSchema(schema)
-                        .indexParams(List.of(IndexParam.builder()
-                                .fieldName("embedding")
-                                .indexType(IndexParam.IndexType.AUTOINDEX)
-                                .metricType(IndexParam.MetricType.COSINE)
-                                .build()))
-                        .properties(CollectionSpecs.toProperties(SPEC))
-                        .build());
+        ForeignCollections.create(milvus.client(), old, SPEC, true, true);
 
         assertThatThrownBy(() -> store.ensureCollection(old, SPEC))
                 .isInstanceOf(IllegalStateException.class)

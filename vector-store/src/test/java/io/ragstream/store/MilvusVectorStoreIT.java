@@ -3,9 +3,6 @@ package io.ragstream.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.milvus.v2.common.DataType;
-import io.milvus.v2.service.collection.request.AddFieldReq;
-import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
 import io.ragstream.testkit.MilvusFixture;
@@ -90,25 +87,7 @@ class MilvusVectorStoreIT extends VectorStoreContract {
     @Test
     void aCollectionWithoutSequencesIsRefusedWithTheFix() {
         String old = milvus.uniqueCollection("old");
-        CreateCollectionReq.CollectionSchema schema =
-                CreateCollectionReq.CollectionSchema.builder().build();
-        schema.addField(AddFieldReq.builder()
-                .fieldName("chunk_id")
-                .dataType(DataType.VarChar)
-                .maxLength(64)
-                .isPrimaryKey(true)
-                .build());
-        schema.addField(AddFieldReq.builder()
-                .fieldName("embedding")
-                .dataType(DataType.FloatVector)
-                .dimension(SPEC.dimension())
-                .build());
-        milvus.client()
-                .createCollection(CreateCollectionReq.builder()
-                        .collectionName(old)
-                        .collectionSchema(schema)
-                        .properties(CollectionSpecs.toProperties(SPEC))
-                        .build());
+        ForeignCollections.create(milvus.client(), old, SPEC, false, false);
 
         assertThatThrownBy(() -> store.ensureCollection(old, SPEC))
                 .isInstanceOf(IllegalStateException.class)

@@ -17,6 +17,8 @@ Each check prints what it looked at and fails with the reasons it found:
               of the exporters' names listed below (checked against the running exporters where noted)
   prometheus  the scrape jobs of prometheus.yml match the compose services and ports, and the dashboard's job
               labels exist
+  exposure    compose publishes only the authenticated APIs (query, upload) on every interface; Kafka, Milvus,
+              Prometheus, Grafana and the metrics ports, which ask for no key, only on 127.0.0.1
 """
 
 from __future__ import annotations
@@ -543,10 +545,40 @@ def check_prometheus(check: Check) -> None:
     check.note(f"{len(jobs)} scrape jobs: {', '.join(sorted(jobs))}")
 
 
+# --- exposure --------------------------------------------------------------------------------------------------------
+
+#: Compose services whose published ports ask for an API key; every other port is for the host alone.
+AUTHENTICATED = {"query": {"8080"}, "ingest": {"8081"}}
+
+
+def published(entry) -> tuple[str | None, str]:
+    """The host address and the container port of one `ports:` entry, short ("[ip:]host:container") or long form."""
+    if isinstance(entry, dict):
+        return entry.get("host_ip"), str(entry.get("target"))
+    parts = str(entry).split("/")[0].rsplit(":", 2)
+    if len(parts) == 3:
+        return parts[0], parts[2]
+    return None, parts[-1]
+
+
+def check_exposure(check: Check) -> None:
+    count = 0
+    for name, service in compose_services().items():
+        for entry in service.get("ports", []) or []:
+            count += 1
+            host_ip, port = published(entry)
+            if port in AUTHENTICATED.get(name, set()):
+                continue
+            if host_ip not in ("127.0.0.1", "::1", "[::1]"):
+                check.fail(f"compose service {name} publishes {entry} on every interface; it asks for no key, so bind "
+                           f"it to the host alone: \"127.0.0.1:{port}:{port}\"")
+    check.note(f"{count} published ports; only {sorted(AUTHENTICATED)}'s APIs on every interface")
+
+
 def main() -> int:
     checks = [("yaml", check_yaml), ("settings", check_settings), ("services", check_services),
               ("topics", check_topics), ("kustomize", check_kustomize), ("dashboard", check_dashboard),
-              ("prometheus", check_prometheus)]
+              ("prometheus", check_prometheus), ("exposure", check_exposure)]
     failed = 0
     for name, run in checks:
         check = Check(name)

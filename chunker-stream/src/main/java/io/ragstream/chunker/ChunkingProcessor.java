@@ -64,7 +64,14 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                 LastVersion.next(last, context.recordMetadata().orElseThrow().offset());
         if (record.value() == null) {
             // Kept, not removed: a late write of an older version must still find that the document was deleted.
-            versions.put(docId, new LastVersion(Optional.empty(), 0, sequence, last.flatMap(LastVersion::fetchedAt)));
+            versions.put(
+                    docId,
+                    new LastVersion(
+                            Optional.empty(),
+                            0,
+                            sequence,
+                            last.flatMap(LastVersion::fetchedAt),
+                            last.flatMap(LastVersion::tenant)));
             emit(record, new Outcome.Chunks(new DocumentDeletion(docId, sequence, clock.instant())));
             emit(record, new Outcome.Status(DocumentStatus.deleted(docId, sequence)));
             log.info("deleted docId={} sequence={}", docId, sequence);
@@ -80,6 +87,18 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                     record,
                     new Outcome.Status(DocumentStatus.failed(
                             docId, Optional.empty(), Optional.empty(), Optional.empty(), e.getMessage())));
+            return;
+        }
+        Optional<String> owner = last.flatMap(other -> other.ownerOtherThan(document.tenant()));
+        if (owner.isPresent()) {
+            // Two producers of two tenants that both publish crm:1234 would overwrite and delete each other's chunks.
+            // No status either: it would stand in the owner's status for the docId.
+            deadLetter(
+                    record,
+                    new IllegalArgumentException(("docId %s belongs to another tenant than %s; a document of one tenant"
+                                    + " cannot replace another tenant's: give tenant-unique docIds (Ids.docId(tenant,"
+                                    + " source, id) puts the tenant in them)")
+                            .formatted(docId, document.tenant())));
             return;
         }
         Optional<Instant> newest = last.flatMap(LastVersion::fetchedAt);
@@ -101,7 +120,8 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                             last.get().version(),
                             last.get().chunkCount(),
                             last.get().sequence(),
-                            Optional.of(document.fetchedAt())));
+                            Optional.of(document.fetchedAt()),
+                            Optional.of(document.tenant())));
             log.debug("unchanged docId={} version={}", docId, document.version());
             return;
         }
@@ -115,7 +135,12 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             deadLetter(record, e);
             versions.put(
                     docId,
-                    new LastVersion(Optional.of(document.version()), 0, sequence, Optional.of(document.fetchedAt())));
+                    new LastVersion(
+                            Optional.of(document.version()),
+                            0,
+                            sequence,
+                            Optional.of(document.fetchedAt()),
+                            Optional.of(document.tenant())));
             emit(record, new Outcome.Chunks(chunking.unreadable(document, sequence, e.getMessage())));
             emit(
                     record,
@@ -133,7 +158,8 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                         Optional.of(document.version()),
                         chunked.chunks().size(),
                         sequence,
-                        Optional.of(document.fetchedAt())));
+                        Optional.of(document.fetchedAt()),
+                        Optional.of(document.tenant())));
         emit(record, new Outcome.Chunks(chunked));
         emit(
                 record,

@@ -4,6 +4,8 @@ import io.ragstream.model.Chunk;
 import io.ragstream.model.ChunkedDocument;
 import io.ragstream.model.DocumentInfo;
 import io.ragstream.model.RawDocument;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +38,7 @@ public final class DocumentChunking {
         List<Chunk> chunks = chunker.chunk(document.docId(), sequence, parsed);
         DocumentInfo info = new DocumentInfo(
                 document.source(),
-                parsed.canonicalUri().orElse(document.uri()),
+                citation(document.uri(), parsed.canonicalUri()),
                 document.title().or(parsed::title),
                 document.contentType(),
                 document.metadata(),
@@ -44,6 +46,31 @@ public final class DocumentChunking {
                 document.fetchedAt());
         return new ChunkedDocument(
                 document.docId(), document.tenant(), document.version(), sequence, info, chunks, clock.instant());
+    }
+
+    /**
+     * The address the document's chunks cite: the one it was fetched from, unless the page names a canonical address on
+     * the same host over http(s). A page does not decide its own citation: a canonical link to a {@code file:} URI, to
+     * another host or to another scheme is the page's word against the crawler's, and a file from the folder loader
+     * keeps its file URI.
+     */
+    static String citation(String fetched, Optional<String> canonical) {
+        if (canonical.isEmpty()) {
+            return fetched;
+        }
+        try {
+            URI from = new URI(fetched);
+            URI to = new URI(canonical.get());
+            boolean web = isHttp(from) && isHttp(to);
+            boolean sameHost = from.getHost() != null && from.getHost().equalsIgnoreCase(to.getHost());
+            return web && sameHost ? canonical.get() : fetched;
+        } catch (URISyntaxException e) {
+            return fetched;
+        }
+    }
+
+    private static boolean isHttp(URI uri) {
+        return "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
     }
 
     /** The empty version that stands for a document whose latest version could not be read, and why. */

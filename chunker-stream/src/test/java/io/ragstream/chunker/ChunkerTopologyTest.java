@@ -309,6 +309,58 @@ class ChunkerTopologyTest {
         assertThat(chunks.isEmpty()).isTrue();
     }
 
+    /**
+     * docs.raw only recommended tenant-unique docIds: two outside producers of two tenants that both publish crm:1234
+     * overwrote and deleted each other's chunks. A docId belongs to the tenant whose document holds it.
+     */
+    @Test
+    void aDocumentOfAnotherTenantCannotReplaceOneUnderTheSameDocId() {
+        RawDocument acme = RawDocument.builder()
+                .docId("crm:1234")
+                .tenant("acme")
+                .source("crm")
+                .uri("crm://accounts/1234")
+                .text("text/plain", "Acme's renewal is due in May.")
+                .fetchedAt(CLOCK.instant())
+                .build();
+        RawDocument globex = RawDocument.builder()
+                .docId("crm:1234")
+                .tenant("globex")
+                .source("crm")
+                .uri("crm://accounts/1234")
+                .text("text/plain", "Globex's account, published under the same id.")
+                .fetchedAt(CLOCK.instant().plusSeconds(60))
+                .build();
+        docs.pipeInput(acme.docId(), acme);
+        chunks.readRecordsToList();
+        status.readRecordsToList();
+
+        docs.pipeInput(globex.docId(), globex);
+
+        assertThat(chunks.isEmpty())
+                .as("nothing of globex's record reaches the store")
+                .isTrue();
+        assertThat(status.isEmpty())
+                .as("acme's status for the docId stays acme's")
+                .isTrue();
+        assertThat(DeadLetter.readFrom(deadLetters.readRecord().headers())
+                        .orElseThrow()
+                        .errorMessage())
+                .contains("docId crm:1234 belongs to another tenant than globex")
+                .doesNotContain("acme");
+
+        RawDocument acmeUpdate = RawDocument.builder()
+                .docId("crm:1234")
+                .tenant("acme")
+                .source("crm")
+                .uri("crm://accounts/1234")
+                .text("text/plain", "Acme's renewal moved to June.")
+                .fetchedAt(CLOCK.instant().plusSeconds(120))
+                .build();
+        docs.pipeInput(acmeUpdate.docId(), acmeUpdate);
+        assertThat(((ChunkedDocument) chunks.readValue()).version()).isEqualTo(acmeUpdate.version());
+    }
+
     private static RawDocument markdown(String uri, String text) {
         return markdownFetchedAt(uri, text, CLOCK.instant());
     }

@@ -14,7 +14,7 @@ class LastVersionTest {
 
     @Test
     void laterVersionsTakeTheirOffsetWhichOnlyGrowsWithinAPartition() {
-        LastVersion last = new LastVersion(Optional.of("v1"), 3, 41, Optional.empty());
+        LastVersion last = new LastVersion(Optional.of("v1"), 3, 41, Optional.empty(), Optional.of("acme"));
 
         assertThat(LastVersion.next(Optional.of(last), 97)).isEqualTo(97);
     }
@@ -22,7 +22,7 @@ class LastVersionTest {
     @Test
     void sequencesKeepGrowingWhenTheTopicStartsAgainFromOffsetZero() {
         // docs.raw deleted and made again: offsets restart, but the store holds sequences up to 97.
-        LastVersion last = new LastVersion(Optional.of("v1"), 3, 97, Optional.empty());
+        LastVersion last = new LastVersion(Optional.of("v1"), 3, 97, Optional.empty(), Optional.of("acme"));
 
         assertThat(LastVersion.next(Optional.of(last), 0)).isEqualTo(98);
     }

@@ -23,7 +23,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -40,10 +39,6 @@ public final class ConfigBinder {
 
     private static final String KAFKA_PREFIX = "kafka.";
     private static final String KAFKA_ENV_PREFIX = "KAFKA_";
-    /** Keys whose last word names a secret: milvus.token, api-key, ssl.key.password, sasl.jaas.config; not max-tokens. */
-    private static final Pattern SECRET = Pattern.compile(
-            "(?i)(.*[.-])?(password|passwd|secret|token|api-?key|access-?key|credentials?|jaas\\.config)");
-
     private final JavaPropsMapper mapper;
 
     public ConfigBinder() {
@@ -107,12 +102,15 @@ public final class ConfigBinder {
         return new Bound<>(read(type, typed, file), kafka);
     }
 
-    /** Every setting as {@code key=value} lines, sorted, with secrets masked: print it once at start-up. */
+    /**
+     * Every setting as {@code key=value} lines, sorted, with secrets masked ({@link Secrets}: by the key's name and by
+     * what the value is): print it once at start-up.
+     */
     public String describe(Bound<?> bound) {
         Map<String, String> lines = new TreeMap<>(flatten(bound.config()));
         bound.kafka().forEach((key, value) -> lines.put(KAFKA_PREFIX + key, value));
         return lines.entrySet().stream()
-                .map(e -> e.getKey() + "=" + (SECRET.matcher(e.getKey()).matches() ? "****" : e.getValue()))
+                .map(e -> e.getKey() + "=" + Secrets.mask(e.getKey(), e.getValue()))
                 .collect(Collectors.joining("\n"));
     }
 
@@ -129,7 +127,10 @@ public final class ConfigBinder {
                     + file.map(f -> " in " + f).orElse("") + "; the known settings are " + keys(type, ""));
         } catch (InvalidFormatException e) {
             throw new IllegalArgumentException("setting '%s' is '%s', which is not a valid %s"
-                    .formatted(path(e), e.getValue(), e.getTargetType().getSimpleName()));
+                    .formatted(
+                            path(e),
+                            Secrets.mask(path(e), String.valueOf(e.getValue())),
+                            e.getTargetType().getSimpleName()));
         } catch (MismatchedInputException e) {
             throw new IllegalArgumentException(
                     "setting '" + path(e) + "' is missing or malformed: " + e.getOriginalMessage());

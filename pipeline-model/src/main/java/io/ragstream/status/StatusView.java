@@ -61,7 +61,7 @@ public final class StatusView implements AutoCloseable {
     /** Sequences are never negative; a status that carries none sorts below every one that does. */
     private static final long NO_SEQUENCE = -1;
 
-    private record Seen(String version, long sequence, Stage stage) {}
+    private record Seen(String version, long sequence, Stage stage, Optional<String> tenant) {}
 
     /**
      * @param settledUpTo the highest sequence of a status that says what the store holds (indexed, deleted, failed)
@@ -111,20 +111,41 @@ public final class StatusView implements AutoCloseable {
         return caughtUp;
     }
 
-    /** Waits until the given version of the document is indexed, replaced, failed, or the timeout passes. */
+    /**
+     * Waits until the given version of the document is indexed, replaced, failed, or the timeout passes, whichever tenant
+     * the document belongs to: for tools that serve one operator (the CLI, the tests, the benchmarks).
+     */
     public Wait awaitVersion(String docId, String version, Duration timeout) throws InterruptedException {
+        return await(Optional.empty(), docId, version, timeout);
+    }
+
+    /**
+     * As {@link #awaitVersion(String, String, Duration)}, for a caller who speaks for {@code tenant}: the statuses of
+     * another tenant's document are as if there were none (the wait runs to its timeout and shows no stage), since
+     * docIds can be computed from a tenant's name and a URL.
+     */
+    public Wait awaitVersion(String tenant, String docId, String version, Duration timeout)
+            throws InterruptedException {
+        return await(Optional.of(tenant), docId, version, timeout);
+    }
+
+    private Wait await(Optional<String> tenant, String docId, String version, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
             while (true) {
                 Entry entry = documents.get(docId);
-                Optional<Outcome> outcome = outcome(entry, version);
+                Optional<DocumentStatus> latest = Optional.ofNullable(entry)
+                        .map(Entry::latest)
+                        .filter(status -> tenant.isEmpty() || status.tenant().equals(tenant));
+                Optional<Outcome> outcome = outcome(entry, version, tenant);
                 if (outcome.isPresent()) {
-                    return new Wait(outcome.get(), Optional.of(entry.latest()));
+                    return new Wait(outcome.get(), latest);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return new Wait(Outcome.PENDING, Optional.ofNullable(entry).map(Entry::latest));
+                    return new Wait(Outcome.PENDING, latest);
                 }
                 changed.awaitNanos(left);
             }
@@ -133,12 +154,13 @@ public final class StatusView implements AutoCloseable {
         }
     }
 
-    private static Optional<Outcome> outcome(Entry entry, String version) {
+    private static Optional<Outcome> outcome(Entry entry, String version, Optional<String> tenant) {
         if (entry == null) {
             return Optional.empty();
         }
         Optional<Seen> found = entry.versions().stream()
                 .filter(seen -> seen.version().equals(version))
+                .filter(seen -> tenant.isEmpty() || seen.tenant().equals(tenant))
                 .findFirst();
         if (found.isEmpty()) {
             return Optional.empty();
@@ -262,7 +284,8 @@ public final class StatusView implements AutoCloseable {
 
     private static Seen seen(DocumentStatus status) {
         // A deletion carries no version; it is remembered under an empty one.
-        return new Seen(status.version().orElse(""), status.sequence().orElse(NO_SEQUENCE), status.stage());
+        return new Seen(
+                status.version().orElse(""), status.sequence().orElse(NO_SEQUENCE), status.stage(), status.tenant());
     }
 
     private static long settled(DocumentStatus status) {

@@ -97,4 +97,30 @@ class ConfigBinderTest {
                 .contains("api-key=****", "kafka.sasl.jaas.config=****", "limits.max-tokens=510")
                 .doesNotContain("s3cret", "password=y");
     }
+
+    record Auth(String keys) {}
+
+    record Service(Auth auth, String milvusUri, String model, String bootstrap) {}
+
+    /**
+     * Seen: a query service started with RAGSTREAM_AUTH_KEYS=acme:key logged the key whole, as the mask went by a list of
+     * names. Key material and credentials in URIs are masked whatever the key is called.
+     */
+    @Test
+    void descriptionMasksKeyMaterialAndUriCredentialsWhateverTheSettingIsCalled() {
+        var bound = binder.bind(
+                Service.class,
+                new Service(new Auth(""), "", "bge-small-en-v1.5", "127.0.0.1:9092"),
+                Optional.empty(),
+                Map.of(
+                        "RAGSTREAM_AUTH_KEYS", "acme:rk_live_8f3a9c2b71d04e5f,globex:Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==",
+                        "RAGSTREAM_MILVUS_URI", "https://root:Milvus-Pass-1@milvus.example.com:19530"));
+
+        String description = binder.describe(bound);
+
+        assertThat(description)
+                .doesNotContain("rk_live_8f3a9c2b71d04e5f", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA", "Milvus-Pass-1", "root:")
+                .contains("milvus-uri=https://****@milvus.example.com:19530")
+                .contains("model=bge-small-en-v1.5", "bootstrap=127.0.0.1:9092");
+    }
 }

@@ -72,7 +72,7 @@ final class QueryEngine {
         }
         SearchFilter filter = filter(tenant, query.filter());
         if (query.waitFor() != null) {
-            awaitVersion(query.waitFor());
+            awaitVersion(tenant, query.waitFor());
         }
         float[] vector = embedTime.record(() -> embed(text));
         int candidates = reranker.isPresent() ? Math.max(topK, rerankCandidates) : topK;
@@ -107,7 +107,7 @@ final class QueryEngine {
         return ranked;
     }
 
-    private void awaitVersion(QueryRequests.WaitFor waitFor) {
+    private void awaitVersion(String tenant, QueryRequests.WaitFor waitFor) {
         if (waitFor.docId() == null || waitFor.docId().isBlank()) {
             throw BadRequestException.field("waitFor.docId", "waitFor.docId is missing; give the ingested docId");
         }
@@ -123,7 +123,7 @@ final class QueryEngine {
         StatusView.Wait wait;
         long start = System.nanoTime();
         try {
-            wait = view.awaitVersion(waitFor.docId(), waitFor.version(), Duration.ofMillis(timeoutMs));
+            wait = view.awaitVersion(tenant, waitFor.docId(), waitFor.version(), Duration.ofMillis(timeoutMs));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VersionNotReadyException(false, "interrupted while waiting for " + waitFor.docId());

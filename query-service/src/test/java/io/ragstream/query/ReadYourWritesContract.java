@@ -212,6 +212,37 @@ abstract class ReadYourWritesContract {
         assertThat(indexed.get("chunkCount").asInt()).isEqualTo(1);
     }
 
+    /**
+     * docIds can be computed from a tenant's name and a URL: waiting for another tenant's document must tell nothing of
+     * it, neither its stage nor its failure reason, nor by answering at once that it is indexed.
+     */
+    @Test
+    void waitingForAnotherTenantsDocumentTellsNothingOfIt() throws Exception {
+        publish(DocumentStatus.failed(
+                "kb:globex-payroll", Optional.of("globex"), Optional.of("v1"), Optional.of(1L), "salaries.xlsx"));
+        publish(DocumentStatus.indexed("kb:globex-plans", "globex", "v4", 4, 2));
+        String marker = "kb:tenant-marker";
+        publish(DocumentStatus.failed(marker, Optional.of("acme"), Optional.of("v1"), Optional.of(1L), "marker"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/v1/documents/" + marker).statusCode() == 200);
+
+        HttpResponse<String> failed = http.send(
+                search("anything", Map.of("docId", "kb:globex-payroll", "version", "v1", "timeoutMs", 500)),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> indexed = http.send(
+                search("anything", Map.of("docId", "kb:globex-plans", "version", "v4", "timeoutMs", 500)),
+                HttpResponse.BodyHandlers.ofString());
+
+        for (HttpResponse<String> response : List.of(failed, indexed)) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(response.body())
+                    .contains("no status yet")
+                    .doesNotContain("salaries")
+                    .doesNotContain("failed")
+                    .doesNotContain("indexed (");
+        }
+    }
+
     private void publish(DocumentStatus status) throws Exception {
         producer.send(new ProducerRecord<>(topic, status.docId(), status)).get();
     }

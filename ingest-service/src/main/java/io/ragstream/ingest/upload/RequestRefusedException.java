@@ -15,7 +15,9 @@ final class RequestRefusedException extends RuntimeException {
         NOT_FOUND,
         TOO_LARGE,
         UNSUPPORTED_TYPE,
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** As many uploads as the service takes at once are in progress. */
+        BUSY
     }
 
     private final Reason reason;

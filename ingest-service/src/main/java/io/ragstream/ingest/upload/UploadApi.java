@@ -25,6 +25,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,8 @@ public final class UploadApi implements AutoCloseable {
     private static final String OPENAPI_RESOURCE = "/openapi/ragstream-ingest.yaml";
     /** Seconds a client should wait before retrying while Kafka does not acknowledge. */
     private static final String RETRY_AFTER_SECONDS = "5";
+    /** Seconds a client should wait before retrying an upload refused because the service is busy. */
+    private static final String BUSY_RETRY_AFTER_SECONDS = "1";
     /** Room a multipart body takes beside its file: part headers, boundaries and the small fields. */
     private static final long MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
@@ -61,6 +64,10 @@ public final class UploadApi implements AutoCloseable {
     private final UploadRules rules;
     private final UploadReader reader;
     private final BodyLimit bodyLimit;
+    /** Uploads in progress, bounded: each holds its body several times over in memory. */
+    private final Semaphore uploads;
+
+    private final int maxConcurrentUploads;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter acceptedBytes = Counter.builder("ragstream.upload.accepted")
             .baseUnit("bytes")
@@ -79,6 +86,8 @@ public final class UploadApi implements AutoCloseable {
         this.statuses = statuses;
         this.rules = new UploadRules(config);
         this.bodyLimit = BodyLimit.of(config, sink);
+        this.maxConcurrentUploads = config.maxConcurrentUploads();
+        this.uploads = new Semaphore(maxConcurrentUploads);
         this.reader = new UploadReader(rules, bodyLimit);
         ApiKeys keys = ApiKeys.of(config.auth().keys(), config.auth().keysFile());
         String openApi = openApiDocument();
@@ -186,6 +195,22 @@ public final class UploadApi implements AutoCloseable {
      * of it is read; one without (chunked) is read no further than the limit.
      */
     private void upload(Context ctx, Optional<String> pathId) throws IOException {
+        if (!uploads.tryAcquire()) {
+            throw new RequestRefusedException(
+                    RequestRefusedException.Reason.BUSY,
+                    ("%d uploads are in progress, the most this service takes at once"
+                                    + " (upload.max-concurrent-uploads=%d); retry in %s s")
+                            .formatted(maxConcurrentUploads, maxConcurrentUploads, BUSY_RETRY_AFTER_SECONDS),
+                    Optional.empty());
+        }
+        try {
+            readAndPublish(ctx, pathId);
+        } finally {
+            uploads.release();
+        }
+    }
+
+    private void readAndPublish(Context ctx, Optional<String> pathId) throws IOException {
         boolean multipart = ctx.isMultipartFormData();
         long limit = multipart ? bodyLimit.bytes() + MULTIPART_OVERHEAD_BYTES : bodyLimit.bytes();
         long declared = ctx.req().getContentLengthLong();
@@ -302,6 +327,10 @@ public final class UploadApi implements AutoCloseable {
                     case TOO_LARGE -> error(ctx, 413, "payload_too_large", e);
                     case UNSUPPORTED_TYPE -> error(ctx, 415, "unsupported_media_type", e);
                     case UNAVAILABLE -> error(ctx, 503, "unavailable", e);
+                    case BUSY -> {
+                        ctx.header("Retry-After", BUSY_RETRY_AFTER_SECONDS);
+                        yield error(ctx, 503, "busy", e);
+                    }
                 };
         registry.counter("ragstream.upload.refused", "reason", code).increment();
     }

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * @param allowedContentTypes the media types accepted, comma separated; {@code type/prefix.*} accepts every subtype that
  *     starts with {@code prefix.}
  * @param source the source of every uploaded document, part of its docId
+ * @param maxConcurrentUploads the most uploads read and published at once; each holds its body several times over in
+ *     memory, so more would run the service out of memory: beyond it an upload is answered 503 with Retry-After
  */
 public record UploadConfig(
         int httpPort,
@@ -25,13 +27,16 @@ public record UploadConfig(
         int maxMetadataBytes,
         int maxTags,
         String allowedContentTypes,
-        String source) {
+        String source,
+        int maxConcurrentUploads) {
 
     /** The most tags a {@code docs.raw} record may carry. */
     public static final int CONTRACT_MAX_TAGS = 64;
 
     public static final long DEFAULT_MAX_BODY_BYTES = 32L * 1024 * 1024;
     public static final int DEFAULT_MAX_METADATA_BYTES = 16 * 1024;
+    /** Four bodies of 32 MiB, each held a few times over while it is decoded and published: about 0.5 GiB of heap. */
+    public static final int DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
 
     /** Text, office documents, PDF and structured text: the formats the chunker can parse. */
     public static final String DEFAULT_ALLOWED_CONTENT_TYPES = String.join(
@@ -88,13 +93,20 @@ public record UploadConfig(
             throw new IllegalArgumentException("upload.allowed-content-types is empty, so every upload would be"
                     + " refused; list media types such as text/plain,application/pdf");
         }
+        if (maxConcurrentUploads <= 0) {
+            throw new IllegalArgumentException("upload.max-concurrent-uploads is " + maxConcurrentUploads
+                    + "; it must be positive (default " + DEFAULT_MAX_CONCURRENT_UPLOADS + ")");
+        }
         if (!SOURCE.matcher(source).matches()) {
             throw new IllegalArgumentException("upload.source is '" + source + "'; a source is 1 to 64 of a-z, 0-9,"
                     + " '.', '_' and '-', starting with a letter or digit (default upload)");
         }
     }
 
-    /** Port 8081, no keys yet, 32 MiB bodies, 16 KiB of metadata, 64 tags, text, office and PDF formats. */
+    /**
+     * Port 8081, no keys yet, 32 MiB bodies, 16 KiB of metadata, 64 tags, text, office and PDF formats, 4 uploads at
+     * once.
+     */
     public static UploadConfig defaults() {
         return new UploadConfig(
                 8081,
@@ -103,11 +115,13 @@ public record UploadConfig(
                 DEFAULT_MAX_METADATA_BYTES,
                 CONTRACT_MAX_TAGS,
                 DEFAULT_ALLOWED_CONTENT_TYPES,
-                "upload");
+                "upload",
+                DEFAULT_MAX_CONCURRENT_UPLOADS);
     }
 
     public UploadConfig withHttpPort(int port) {
-        return new UploadConfig(port, auth, maxBodyBytes, maxMetadataBytes, maxTags, allowedContentTypes, source);
+        return new UploadConfig(
+                port, auth, maxBodyBytes, maxMetadataBytes, maxTags, allowedContentTypes, source, maxConcurrentUploads);
     }
 
     /** The same settings with {@code upload.auth.keys} replaced. */
@@ -119,27 +133,58 @@ public record UploadConfig(
                 maxMetadataBytes,
                 maxTags,
                 allowedContentTypes,
-                source);
+                source,
+                maxConcurrentUploads);
     }
 
     public UploadConfig withMaxBodyBytes(long bytes) {
-        return new UploadConfig(httpPort, auth, bytes, maxMetadataBytes, maxTags, allowedContentTypes, source);
+        return new UploadConfig(
+                httpPort, auth, bytes, maxMetadataBytes, maxTags, allowedContentTypes, source, maxConcurrentUploads);
     }
 
     public UploadConfig withMaxMetadataBytes(int bytes) {
-        return new UploadConfig(httpPort, auth, maxBodyBytes, bytes, maxTags, allowedContentTypes, source);
+        return new UploadConfig(
+                httpPort, auth, maxBodyBytes, bytes, maxTags, allowedContentTypes, source, maxConcurrentUploads);
     }
 
     public UploadConfig withMaxTags(int tags) {
-        return new UploadConfig(httpPort, auth, maxBodyBytes, maxMetadataBytes, tags, allowedContentTypes, source);
+        return new UploadConfig(
+                httpPort,
+                auth,
+                maxBodyBytes,
+                maxMetadataBytes,
+                tags,
+                allowedContentTypes,
+                source,
+                maxConcurrentUploads);
     }
 
     public UploadConfig withAllowedContentTypes(String... types) {
         return new UploadConfig(
-                httpPort, auth, maxBodyBytes, maxMetadataBytes, maxTags, String.join(",", types), source);
+                httpPort,
+                auth,
+                maxBodyBytes,
+                maxMetadataBytes,
+                maxTags,
+                String.join(",", types),
+                source,
+                maxConcurrentUploads);
     }
 
     public UploadConfig withSource(String value) {
-        return new UploadConfig(httpPort, auth, maxBodyBytes, maxMetadataBytes, maxTags, allowedContentTypes, value);
+        return new UploadConfig(
+                httpPort,
+                auth,
+                maxBodyBytes,
+                maxMetadataBytes,
+                maxTags,
+                allowedContentTypes,
+                value,
+                maxConcurrentUploads);
+    }
+
+    public UploadConfig withMaxConcurrentUploads(int uploads) {
+        return new UploadConfig(
+                httpPort, auth, maxBodyBytes, maxMetadataBytes, maxTags, allowedContentTypes, source, uploads);
     }
 }

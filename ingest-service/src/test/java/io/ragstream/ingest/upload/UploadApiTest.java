@@ -223,6 +223,68 @@ class UploadApiTest {
                 .orElse(0);
     }
 
+    /**
+     * Each upload holds its body several times over in memory: a few parallel 25 MB uploads ran the service out of
+     * memory. Beyond {@code upload.max-concurrent-uploads}, an upload is answered 503 with Retry-After at once.
+     */
+    @Test
+    @Timeout(60)
+    void uploadsBeyondTheConcurrencyLimitAreAnswered503WithRetryAfter() throws Exception {
+        UploadConfig config =
+                UploadConfig.defaults().withHttpPort(0).withKeys("acme:" + KEY).withMaxConcurrentUploads(2);
+        List<java.net.Socket> slow = new ArrayList<>();
+        try (UploadApi limited = UploadApi.start(config, sink, Optional.empty())) {
+            UploadClient limitedClient = new UploadClient(limited.port(), KEY);
+            for (int i = 0; i < 2; i++) {
+                slow.add(startSlowUpload(limited.port()));
+            }
+            HttpResponse<String> refused = org.awaitility.Awaitility.await("a third upload is refused")
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(
+                            () -> limitedClient.postJson(
+                                    Map.of("id", "third", "contentType", "text/plain", "text", "the third upload")),
+                            response -> response.statusCode() == 503
+                                    && UploadClient.json(response)
+                                            .get("error")
+                                            .get("code")
+                                            .asText()
+                                            .equals("busy"));
+
+            assertRefused(refused, 503, "busy", "upload.max-concurrent-uploads=2");
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+            slow.clear();
+            org.awaitility.Awaitility.await("uploads are taken again once the slow ones are gone")
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> !UploadClient.json(limitedClient.postJson(
+                                    Map.of("id", "fourth", "contentType", "text/plain", "text", "the fourth upload")))
+                            .get("error")
+                            .get("code")
+                            .asText()
+                            .equals("busy"));
+        } finally {
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * An upload whose client sends the headers and a little of the body (within the test's small body limit), then
+     * nothing: it stays in progress.
+     */
+    private static java.net.Socket startSlowUpload(int port) throws IOException {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+        String head = "POST /v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY
+                + "\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n{\"text\":\"";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
     static void assertRefused(HttpResponse<String> response, int status, String code, String fragment) {
         JsonNode error = UploadClient.json(response).get("error");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

@@ -9,10 +9,12 @@ import io.ragstream.model.DocumentStatus;
 import io.ragstream.model.RawDocument;
 import io.ragstream.model.Topics;
 import io.ragstream.model.json.RawDocumentCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -63,6 +65,11 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
         long sequence =
                 LastVersion.next(last, context.recordMetadata().orElseThrow().offset());
         if (record.value() == null) {
+            Optional<String> refusal = tombstoneRefusal(docId, last, tenantOf(record));
+            if (refusal.isPresent()) {
+                deadLetter(record, new IllegalArgumentException(refusal.get()));
+                return;
+            }
             // Kept, not removed: a late write of an older version must still find that the document was deleted.
             versions.put(
                     docId,
@@ -176,6 +183,33 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                 sequence,
                 chunked.chunks().size(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Why a tombstone must not delete the document, if it must not: a null value carries no tenant, so the tombstone
+     * names it in the {@link Topics#TENANT_HEADER} header, and a tenant deletes only its own documents.
+     */
+    private static Optional<String> tombstoneRefusal(
+            String docId, Optional<LastVersion> last, Optional<String> tenant) {
+        Optional<String> owner = last.filter(l -> l.version().isPresent()).flatMap(LastVersion::tenant);
+        if (owner.isEmpty() || owner.equals(tenant)) {
+            return Optional.empty();
+        }
+        if (tenant.isEmpty()) {
+            return Optional.of(("a tombstone for docId %s names no tenant; a tenant deletes only its own documents: add"
+                            + " the header %s with the tenant whose document it deletes")
+                    .formatted(docId, Topics.TENANT_HEADER));
+        }
+        return Optional.of(("docId %s belongs to another tenant than %s, which cannot delete it; a tenant deletes only"
+                        + " its own documents")
+                .formatted(docId, tenant.get()));
+    }
+
+    private static Optional<String> tenantOf(Record<String, byte[]> record) {
+        Header header = record.headers().lastHeader(Topics.TENANT_HEADER);
+        return header == null || header.value() == null
+                ? Optional.empty()
+                : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
     }
 
     private static void requireKeyIsDocId(String key, RawDocument document) {

@@ -12,6 +12,7 @@ import io.ragstream.model.Topics;
 import io.ragstream.model.json.ChunkMessageSerde;
 import io.ragstream.model.json.RawDocumentSerde;
 import io.ragstream.testkit.KafkaFixture;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +63,9 @@ class ChunkerServiceIT {
         }
         for (int i = 0; i < 20; i++) {
             String docId = ids.get(random.nextInt(150));
-            events.add(new ProducerRecord<>(Topics.DOCS_RAW, docId, null));
+            ProducerRecord<String, RawDocument> tombstone = new ProducerRecord<>(Topics.DOCS_RAW, docId, null);
+            tombstone.headers().add(Topics.TENANT_HEADER, "acme".getBytes(StandardCharsets.UTF_8));
+            events.add(tombstone);
             expected.put(docId, Optional.empty());
         }
 

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -137,7 +138,7 @@ class ChunkerTopologyTest {
         chunks.readRecordsToList();
         status.readRecordsToList();
 
-        docs.pipeInput(doc.docId(), (RawDocument) null);
+        tombstone(doc.docId(), "acme");
         docs.pipeInput(doc.docId(), doc); // re-created with the same content: chunked again, not skipped
 
         List<ChunkMessage> out = chunks.readValuesToList();
@@ -215,7 +216,7 @@ class ChunkerTopologyTest {
 
         docs.pipeInput(v1.docId(), v1);
         docs.pipeInput(v2.docId(), v2);
-        docs.pipeInput(v1.docId(), (RawDocument) null);
+        tombstone(v1.docId(), "acme");
         docs.pipeInput(v3.docId(), v3);
 
         assertThat(chunks.readValuesToList())
@@ -232,7 +233,7 @@ class ChunkerTopologyTest {
         docs.pipeInput(v1.docId(), v1);
         docs.pipeInput(other.docId(), other);
         docs.pipeInput(v2.docId(), v2);
-        docs.pipeInput(v2.docId(), (RawDocument) null);
+        tombstone(v2.docId(), "acme");
 
         assertThat(chunks.readValuesToList())
                 .extracting(ChunkMessage::docId, ChunkMessage::sequence)
@@ -290,7 +291,7 @@ class ChunkerTopologyTest {
         RawDocument stale = markdownFetchedAt("https://kb.test/a", "Stale.", now.minusSeconds(30));
 
         docs.pipeInput(live.docId(), live);
-        docs.pipeInput(live.docId(), (RawDocument) null);
+        tombstone(live.docId(), "acme");
         docs.pipeInput(stale.docId(), stale);
 
         assertThat(chunks.readValuesToList()).hasSize(2).last().isInstanceOf(DocumentDeletion.class);
@@ -315,22 +316,8 @@ class ChunkerTopologyTest {
      */
     @Test
     void aDocumentOfAnotherTenantCannotReplaceOneUnderTheSameDocId() {
-        RawDocument acme = RawDocument.builder()
-                .docId("crm:1234")
-                .tenant("acme")
-                .source("crm")
-                .uri("crm://accounts/1234")
-                .text("text/plain", "Acme's renewal is due in May.")
-                .fetchedAt(CLOCK.instant())
-                .build();
-        RawDocument globex = RawDocument.builder()
-                .docId("crm:1234")
-                .tenant("globex")
-                .source("crm")
-                .uri("crm://accounts/1234")
-                .text("text/plain", "Globex's account, published under the same id.")
-                .fetchedAt(CLOCK.instant().plusSeconds(60))
-                .build();
+        RawDocument acme = crmRecord("acme", "Acme's renewal is due in May.", 0);
+        RawDocument globex = crmRecord("globex", "Globex's account, published under the same id.", 60);
         docs.pipeInput(acme.docId(), acme);
         chunks.readRecordsToList();
         status.readRecordsToList();
@@ -349,16 +336,53 @@ class ChunkerTopologyTest {
                 .contains("docId crm:1234 belongs to another tenant than globex")
                 .doesNotContain("acme");
 
-        RawDocument acmeUpdate = RawDocument.builder()
-                .docId("crm:1234")
-                .tenant("acme")
-                .source("crm")
-                .uri("crm://accounts/1234")
-                .text("text/plain", "Acme's renewal moved to June.")
-                .fetchedAt(CLOCK.instant().plusSeconds(120))
-                .build();
+        RawDocument acmeUpdate = crmRecord("acme", "Acme's renewal moved to June.", 120);
         docs.pipeInput(acmeUpdate.docId(), acmeUpdate);
         assertThat(((ChunkedDocument) chunks.readValue()).version()).isEqualTo(acmeUpdate.version());
+    }
+
+    /**
+     * A tombstone carries no tenant of its own: it names it in a header, and a tenant deletes only its own documents.
+     * Before, any producer could delete another tenant's document with a null record under its docId.
+     */
+    @Test
+    void aTombstoneOfAnotherTenantOrOfNoTenantDeletesNothing() {
+        RawDocument acme = crmRecord("acme", "Acme's renewal is due in May.", 0);
+        docs.pipeInput(acme.docId(), acme);
+        chunks.readRecordsToList();
+        status.readRecordsToList();
+
+        tombstone(acme.docId(), "globex");
+        docs.pipeInput(acme.docId(), (RawDocument) null);
+
+        assertThat(chunks.isEmpty()).as("no deletion reaches the store").isTrue();
+        assertThat(status.isEmpty()).isTrue();
+        assertThat(deadLetters.readRecordsToList())
+                .extracting(dead ->
+                        DeadLetter.readFrom(dead.headers()).orElseThrow().errorMessage())
+                .satisfiesExactly(
+                        reason -> assertThat(reason).contains("belongs to another tenant than globex"),
+                        reason -> assertThat(reason).contains("names no tenant", Topics.TENANT_HEADER));
+
+        tombstone(acme.docId(), "acme");
+        assertThat(chunks.readValue()).isInstanceOf(DocumentDeletion.class);
+    }
+
+    private void tombstone(String docId, String tenant) {
+        docs.pipeInput(new TestRecord<>(
+                docId, null, new RecordHeaders().add(Topics.TENANT_HEADER, tenant.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** A record an outside producer keys by its own id, crm:1234, whatever the tenant. */
+    private static RawDocument crmRecord(String tenant, String text, long secondsLater) {
+        return RawDocument.builder()
+                .docId("crm:1234")
+                .tenant(tenant)
+                .source("crm")
+                .uri("crm://accounts/1234")
+                .text("text/plain", text)
+                .fetchedAt(CLOCK.instant().plusSeconds(secondsLater))
+                .build();
     }
 
     private static RawDocument markdown(String uri, String text) {

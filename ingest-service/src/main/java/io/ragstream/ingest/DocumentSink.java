@@ -12,8 +12,8 @@ public interface DocumentSink extends AutoCloseable {
     /** Publishes one version of a document, keyed by its docId. */
     void publish(RawDocument document);
 
-    /** Publishes the deletion of a document: a tombstone keyed by its docId. */
-    void delete(String docId);
+    /** Publishes the deletion of a tenant's document: a tombstone keyed by its docId, naming the tenant. */
+    void delete(String docId, String tenant);
 
     @Override
     void close();

@@ -67,8 +67,10 @@ public final class KafkaDocumentSink implements DocumentSink {
     }
 
     @Override
-    public void delete(String docId) {
-        send(new ProducerRecord<>(topic, docId, null));
+    public void delete(String docId, String tenant) {
+        ProducerRecord<String, byte[]> tombstone = new ProducerRecord<>(topic, docId, null);
+        tombstone.headers().add(Topics.TENANT_HEADER, tenant.getBytes(StandardCharsets.UTF_8));
+        send(tombstone);
     }
 
     private void send(ProducerRecord<String, byte[]> record) {

@@ -32,7 +32,7 @@ public final class RecordingSink implements DocumentSink {
     }
 
     @Override
-    public void delete(String docId) {
+    public void delete(String docId, String tenant) {
         events.add(new Event(docId, Optional.empty()));
     }
 

@@ -23,6 +23,11 @@ public final class Topics {
      * partition count.
      */
     public static final String DOCS_RAW = "ragstream.docs.raw";
+    /**
+     * The header that names the tenant of a {@code docs.raw} tombstone (a null value carries no tenant): a tenant deletes
+     * only its own documents, so a tombstone without it, or naming another tenant than the document's, is dead-lettered.
+     */
+    public static final String TENANT_HEADER = "ragstream.tenant";
     /** Every chunk of one version of one document, or its deletion, keyed by docId. */
     public static final String CHUNKS = "ragstream.chunks";
     /** Raw documents no stage could process, with {@link DeadLetter} headers. */

@@ -184,8 +184,8 @@ final class IngestAndWait {
         }
 
         @Override
-        public synchronized void delete(String docId) {
-            sink.delete(docId);
+        public synchronized void delete(String docId, String tenant) {
+            sink.delete(docId, tenant);
             deletions.add(docId);
             versions.remove(docId);
         }

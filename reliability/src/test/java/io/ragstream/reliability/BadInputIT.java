@@ -597,8 +597,8 @@ class BadInputIT {
         }
 
         @Override
-        public void delete(String docId) {
-            sink.delete(docId);
+        public void delete(String docId, String tenant) {
+            sink.delete(docId, tenant);
         }
 
         @Override

@@ -9,6 +9,7 @@ import io.ragstream.model.json.RawDocumentSerde;
 import io.ragstream.status.StatusView;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,7 +103,11 @@ final class Harness {
             byte[] value = event.document()
                     .map(d -> serde.serialize(Topics.DOCS_RAW, d))
                     .orElse(null);
-            producer.send(new ProducerRecord<>(Topics.DOCS_RAW, event.docId(), value));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.DOCS_RAW, event.docId(), value);
+            if (value == null) {
+                record.headers().add(Topics.TENANT_HEADER, Workload.TENANT.getBytes(StandardCharsets.UTF_8));
+            }
+            producer.send(record);
         }
         producer.flush();
     }
@@ -110,10 +115,20 @@ final class Harness {
     /** Until every document's latest status is its last event's: indexed at its last version, or deleted. */
     static void awaitSettled(StatusView statuses, Workload workload, List<ChildService> services, Duration within)
             throws InterruptedException {
+        awaitSettled(statuses, workload.expected(), services, within);
+    }
+
+    /** Until every document's latest status is its expected final state's. */
+    static void awaitSettled(
+            StatusView statuses,
+            Map<String, Optional<RawDocument>> expected,
+            List<ChildService> services,
+            Duration within)
+            throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         List<String> waiting = List.of();
         while (System.nanoTime() < deadline) {
-            waiting = workload.expected().entrySet().stream()
+            waiting = expected.entrySet().stream()
                     .filter(e -> !settled(statuses.latest(e.getKey()), e.getValue()))
                     .map(Map.Entry::getKey)
                     .toList();

@@ -2,6 +2,7 @@ package io.ragstream.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ragstream.model.RawDocument;
 import io.ragstream.model.Topics;
 import io.ragstream.status.StatusView;
 import io.ragstream.store.MilvusVectorStore;
@@ -100,30 +101,36 @@ class ProductionTopologyIT {
                 services.forEach(ChildService::start);
                 long start = System.nanoTime();
                 List<List<Workload.Event>> waves = new ArrayList<>(workload.waves());
+                // In the order published: bursts and stale versions go out between the generated waves.
+                List<List<Workload.Event>> publishedWaves = new ArrayList<>();
                 for (int wave = 0; wave < waves.size(); wave++) {
                     Harness.publish(producer, waves.get(wave));
+                    publishedWaves.add(waves.get(wave));
                     String fault =
                             switch (wave % 5) {
                                 case 0 -> killAnInstance(services, random);
                                 case 1 -> freezeAnEmbedder(embedders, random);
-                                case 2 -> stallABatch(model, producer, workload);
+                                case 2 -> stallABatch(model, producer, workload, publishedWaves);
                                 case 3 -> killALeader(kafka, random);
                                 default -> restartMilvus();
                             };
                     faults.merge(fault, 1, Integer::sum);
                     System.out.printf("production topology: wave %d published, %s%n", wave, fault);
                 }
-                Harness.publish(producer, workload.stale(Math.max(1, DOCUMENTS / 10)));
+                List<Workload.Event> stale = workload.stale(Math.max(1, DOCUMENTS / 10));
+                Harness.publish(producer, stale);
+                publishedWaves.add(stale);
+                Map<String, Optional<RawDocument>> expected = Workload.stateAfter(publishedWaves);
                 System.out.println("production topology: older versions of some documents published again");
                 long published = System.nanoTime();
-                Harness.awaitSettled(statuses, workload, services, SETTLE);
+                Harness.awaitSettled(statuses, expected, services, SETTLE);
                 long settled = System.nanoTime();
                 Thread.sleep(3_000); // a late write of a zombie, were one to land, lands before the audit
                 sampling.set(false);
                 samplerThread.join(30_000);
 
                 try (VectorStore store = MilvusVectorStore.connect(milvus.uri(), Optional.empty())) {
-                    StoreAudit.Result result = audit.audit(store, collection, "acme", workload.expected());
+                    StoreAudit.Result result = audit.audit(store, collection, "acme", expected);
                     System.out.printf(
                             """
                             production topology: %d documents, %d events in %.0f s, settled %.1f s after the last publish
@@ -188,10 +195,16 @@ class ProductionTopologyIT {
         return "stop";
     }
 
-    private static String stallABatch(EmbeddingStandIn model, KafkaProducer<String, byte[]> producer, Workload workload)
+    private static String stallABatch(
+            EmbeddingStandIn model,
+            KafkaProducer<String, byte[]> producer,
+            Workload workload,
+            List<List<Workload.Event>> published)
             throws InterruptedException {
         model.stallNextBatch(Duration.ofMillis(MAX_POLL_INTERVAL_MS + 4_000));
-        Harness.publish(producer, workload.burst(Math.max(2, DOCUMENTS / 20), 3));
+        List<Workload.Event> burst = workload.burst(Math.max(2, DOCUMENTS / 20), 3);
+        Harness.publish(producer, burst);
+        published.add(burst);
         sleep(MAX_POLL_INTERVAL_MS + 5_000);
         return "stall";
     }

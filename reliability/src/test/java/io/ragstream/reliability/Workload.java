@@ -3,6 +3,7 @@ package io.ragstream.reliability;
 import io.ragstream.model.RawDocument;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ import java.util.Random;
 final class Workload {
 
     /** One record for {@code docs.raw}: a version, or a tombstone (no document). */
+    /** The tenant of every document of a workload. */
+    static final String TENANT = "acme";
+
     record Event(String docId, Optional<RawDocument> document) {}
 
     private static final String[] WORDS = {
@@ -98,6 +102,33 @@ final class Workload {
         return expected;
     }
 
+    /**
+     * The final state the store must hold after these waves, published in the order given: a tombstone deletes, and a
+     * version replaces what is there unless it was fetched before the newest version already seen of its document (the
+     * chunker's rule: fetch time decides between fetches, across deletions too). Waves made while a test runs (bursts,
+     * stale republishes) are published between the generated ones, so the order of publishing decides, not the order
+     * of making.
+     */
+    static Map<String, Optional<RawDocument>> stateAfter(List<List<Event>> published) {
+        Map<String, Optional<RawDocument>> state = new LinkedHashMap<>();
+        Map<String, Instant> newestFetch = new HashMap<>();
+        for (List<Event> wave : published) {
+            for (Event event : wave) {
+                if (event.document().isEmpty()) {
+                    state.put(event.docId(), Optional.empty());
+                    continue;
+                }
+                RawDocument document = event.document().get();
+                Instant newest = newestFetch.get(event.docId());
+                if (newest == null || !document.fetchedAt().isBefore(newest)) {
+                    state.put(event.docId(), event.document());
+                    newestFetch.put(event.docId(), document.fetchedAt());
+                }
+            }
+        }
+        return state;
+    }
+
     int events() {
         return waves.stream().mapToInt(List::size).sum();
     }
@@ -116,7 +147,7 @@ final class Workload {
         }
         text.append("Revision ").append(revision++).append('.');
         RawDocument document = RawDocument.builder()
-                .tenant("acme")
+                .tenant(TENANT)
                 .source("rel")
                 .uri(key)
                 .title("Document " + number)

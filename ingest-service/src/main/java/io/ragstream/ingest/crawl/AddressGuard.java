@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  * link-local (cloud metadata at 169.254.169.254), private, carrier-grade NAT, unique-local, wildcard, multicast and
  * reserved addresses are refused, unless the operator allows a host name or an address range ({@code allowed-addresses}).
  *
- * <p>A host is refused when any of its addresses is, so a name cannot mix a public and a private address. The HTTP client
- * resolves the name again when it connects; a DNS answer that changes in between (rebinding) is not caught here.
+ * <p>A host is refused when any of its addresses is, so a name cannot mix a public and a private address. The crawler's
+ * HTTP client resolves names through {@link #connectable(String)}, so the addresses it connects to are the ones checked
+ * in that same lookup: a DNS answer that changes between a check and the connection (rebinding) is caught.
  */
 final class AddressGuard {
 
@@ -65,23 +66,53 @@ final class AddressGuard {
      * @throws UnknownHostException when the name does not resolve
      */
     Optional<String> refusal(String host) throws UnknownHostException {
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        bare = bare.toLowerCase(Locale.ROOT);
-        if (allowedHosts.contains(bare)) {
-            return Optional.empty();
+        if (allowedHosts.contains(bare(host))) {
+            return Optional.empty(); // the operator allows it by name, whatever it resolves to
         }
+        try {
+            connectable(host);
+            return Optional.empty();
+        } catch (Refused refused) {
+            return Optional.of(refused.getMessage());
+        }
+    }
+
+    /**
+     * The addresses of a host the crawler may connect to, resolved once and checked: the HTTP client connects to these,
+     * so no second lookup can hand it another address.
+     *
+     * @throws Refused when any of the host's addresses is refused, with the reason
+     * @throws UnknownHostException when the name does not resolve
+     */
+    List<InetAddress> connectable(String host) throws UnknownHostException {
+        String bare = bare(host);
         Optional<InetAddress> literal = literal(bare);
-        InetAddress[] addresses =
-                literal.isPresent() ? new InetAddress[] {literal.get()} : InetAddress.getAllByName(bare);
+        List<InetAddress> addresses =
+                literal.isPresent() ? List.of(literal.get()) : Arrays.asList(InetAddress.getAllByName(bare));
+        if (allowedHosts.contains(bare)) {
+            return addresses;
+        }
         for (InetAddress address : addresses) {
             Optional<String> refusal = refusal(address);
             if (refusal.isPresent()) {
                 String resolved = literal.isPresent() ? "" : " (" + address.getHostAddress() + ")";
-                return Optional.of(host + resolved + " is " + refusal.get()
+                throw new Refused(host + resolved + " is " + refusal.get()
                         + "; refused to prevent SSRF, allow it in allowed-addresses if intended");
             }
         }
-        return Optional.empty();
+        return addresses;
+    }
+
+    private static String bare(String host) {
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return bare.toLowerCase(Locale.ROOT);
+    }
+
+    /** A host the crawler must not connect to; an {@link UnknownHostException} so HTTP clients give up on it at once. */
+    static final class Refused extends UnknownHostException {
+        Refused(String reason) {
+            super(reason);
+        }
     }
 
     /** Why an address is refused ("a loopback address"), or empty when it is public or allowed. */

@@ -80,7 +80,7 @@ public final class Crawler implements AutoCloseable {
         this.sitemaps = config.sitemaps().stream()
                 .map(sitemap -> CrawlScope.canonical("sitemaps", sitemap))
                 .toList();
-        this.http = new HttpFetcher(config.userAgent(), config.timeout());
+        this.http = new HttpFetcher(config.userAgent(), config.timeout(), guard);
     }
 
     /**
@@ -271,7 +271,7 @@ public final class Crawler implements AutoCloseable {
                     continue;
                 }
                 try {
-                    sink.delete(entry.get().docId());
+                    sink.delete(entry.get().docId(), config.tenant());
                 } catch (RuntimeException e) {
                     fail(url, "tombstone not published: " + describe(e));
                     continue;

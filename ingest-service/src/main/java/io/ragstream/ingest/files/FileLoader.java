@@ -317,7 +317,7 @@ public final class FileLoader implements AutoCloseable {
             if (entry.isEmpty()) {
                 continue;
             }
-            sink.delete(entry.get().docId());
+            sink.delete(entry.get().docId(), config.tenant());
             state.remove(key);
             counters.deleted();
             log.debug("files deleted uri={} docId={}", key, entry.get().docId());
@@ -354,7 +354,7 @@ public final class FileLoader implements AutoCloseable {
         if (bytes.length == 0) {
             // Nothing to index: a file emptied since it was published leaves the knowledge base.
             if (previous.isPresent()) {
-                sink.delete(previous.get().docId());
+                sink.delete(previous.get().docId(), config.tenant());
                 state.remove(key);
                 counters.deleted();
                 log.info("files deleted path={} reason=it is empty now: nothing to index", file);

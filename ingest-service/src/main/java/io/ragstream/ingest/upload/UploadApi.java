@@ -258,7 +258,7 @@ public final class UploadApi implements AutoCloseable {
     private void delete(Context ctx) {
         String id = rules.checkedId(ctx.pathParam("id"));
         String docId = rules.docId(tenant(ctx), id);
-        sink.delete(docId);
+        sink.delete(docId, tenant(ctx));
         deleted.increment();
         log.info("upload deleted tenant={} id={} docId={}", tenant(ctx), id, docId);
         ctx.status(202).json(new Deleted(id, docId, statusUrl(id)));

@@ -156,6 +156,31 @@ class CrawlerTest {
         assertThat(sink.publishedUris()).containsExactlyInAnyOrder(site.url("/"), site.url("/fine"));
     }
 
+    /**
+     * DNS rebinding: the crawler checked a host's addresses, then connected with a fresh lookup whose answer may have
+     * changed to a private address (a zero TTL, or a Crawl-delay longer than the JVM's cache). The addresses checked
+     * are the addresses connected to, so the loopback site behind the changed answer is never reached.
+     */
+    @Test
+    void aHostWhoseDnsAnswerTurnsToLoopbackBetweenCheckAndConnectIsNeverReached() {
+        site.page("/", "root", "secret admin page");
+        RebindingResolver.lookups.set(0);
+        String seed = site.url("/").replace("127.0.0.1", RebindingResolver.HOST);
+
+        CrawlSummary summary = crawl(CrawlConfig.builder()
+                .seeds(seed)
+                .perHostDelay(Duration.ZERO)
+                .timeout(Duration.ofSeconds(2))
+                .build());
+
+        assertThat(RebindingResolver.lookups.get()).as("lookups of the name").isPositive();
+        assertThat(site.requests())
+                .as("requests that reached the loopback site")
+                .isEmpty();
+        assertThat(sink.events()).isEmpty();
+        assertThat(summary.published()).isZero();
+    }
+
     @Test
     void aLoopbackSiteIsNotFetchedUnlessAllowed() {
         site.page("/", "root", "text");

@@ -251,8 +251,8 @@ class FileLoaderTest {
             }
 
             @Override
-            public void delete(String docId) {
-                sink.delete(docId);
+            public void delete(String docId, String tenant) {
+                sink.delete(docId, tenant);
             }
 
             @Override

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.ragstream.model.Topics;
 import io.ragstream.testkit.KafkaFixture;
 import io.ragstream.testkit.MilvusFixture;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,8 +56,8 @@ class SecretAuditIT {
         String collection = milvus.uniqueCollection("audit");
         Map<String, String> common = Harness.common(kafka.bootstrapServers());
         common.put("RAGSTREAM_STORE_MILVUS_TOKEN", MILVUS_TOKEN);
-        int uploadPort = freePort();
-        int queryPort = freePort();
+        int uploadPort = Harness.freePort();
+        int queryPort = Harness.freePort();
         String hashed = sha256(HASHED_KEY);
 
         Map<String, String> ingestEnv = new HashMap<>(common);
@@ -73,7 +71,7 @@ class SecretAuditIT {
         queryEnv.put("RAGSTREAM_STORE_KIND", "milvus");
         queryEnv.put("RAGSTREAM_STORE_MILVUS_URI", milvus.uri());
         // An answer endpoint that fails: its error must not carry the key either.
-        queryEnv.put("RAGSTREAM_ANSWER_ENDPOINT", "http://127.0.0.1:" + freePort() + "/v1");
+        queryEnv.put("RAGSTREAM_ANSWER_ENDPOINT", "http://127.0.0.1:" + Harness.freePort() + "/v1");
         queryEnv.put("RAGSTREAM_ANSWER_API_KEY", OPENAI_KEY);
 
         List<String> answers = new ArrayList<>();
@@ -182,11 +180,5 @@ class SecretAuditIT {
         return java.util.HexFormat.of()
                 .formatHex(java.security.MessageDigest.getInstance("SHA-256")
                         .digest(key.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.LuceneVectorStore;
-import io.ragstream.testkit.PythonTools;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.ragstream.testkit.Schemathesis;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +23,6 @@ class QueryApiFuzzIT {
 
     @Test
     void apiAnswersGeneratedRequestsAsItsOpenApiDocumentSays() throws Exception {
-        Path schemathesis = PythonTools.require("schemathesis", "schemathesis", "The query API fuzz test");
         // One chunk with every optional field and one without: answers must match the schema either way.
         List<ChunkRecord> chunks = List.of(
                 new ChunkRecord(
@@ -53,27 +49,10 @@ class QueryApiFuzzIT {
                         TestService.config("chunks", KEY).withAnswer(chat.settings()),
                         Optional.empty())) {
             String base = service.baseUrl();
-            Path log = dir.resolve("schemathesis.log");
-            Process run = new ProcessBuilder(
-                            schemathesis.toString(),
-                            "run",
-                            base + "/openapi.yaml",
-                            "--url",
-                            base,
-                            "--header",
-                            "Authorization: Bearer " + KEY,
-                            "--checks",
-                            "not_a_server_error,response_schema_conformance,status_code_conformance,"
-                                    + "content_type_conformance",
-                            "--max-examples",
-                            "40",
-                            "--generation-deterministic")
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            boolean finished = run.waitFor(8, TimeUnit.MINUTES);
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            assertThat(finished)
+            Schemathesis.Result run =
+                    Schemathesis.run("The query API fuzz test", base, KEY, 40, dir.resolve("schemathesis.log"));
+            String output = run.output();
+            assertThat(run.finished())
                     .as("schemathesis finished; output so far:%n%s", output)
                     .isTrue();
             assertThat(run.exitValue())

@@ -6,12 +6,9 @@ import io.ragstream.ingest.KafkaDocumentSink;
 import io.ragstream.model.Topics;
 import io.ragstream.status.StatusView;
 import io.ragstream.testkit.KafkaFixture;
-import io.ragstream.testkit.PythonTools;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.ragstream.testkit.Schemathesis;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,7 +30,6 @@ class UploadApiFuzzIT {
 
     @Test
     void apiAnswersGeneratedRequestsAsItsOpenApiDocumentSays() throws Exception {
-        Path schemathesis = PythonTools.require("schemathesis", "schemathesis", "The upload API fuzz test");
         String rawTopic = kafka.uniqueName(Topics.DOCS_RAW);
         String statusTopic = kafka.uniqueName(Topics.STATUS);
         kafka.createTopics(
@@ -45,27 +41,10 @@ class UploadApiFuzzIT {
                 UploadApi api = UploadApi.start(
                         UploadConfig.defaults().withHttpPort(0).withKeys("acme:" + KEY), sink, Optional.of(statuses))) {
             String base = "http://127.0.0.1:" + api.port();
-            Path log = dir.resolve("schemathesis.log");
-            Process run = new ProcessBuilder(
-                            schemathesis.toString(),
-                            "run",
-                            base + "/openapi.yaml",
-                            "--url",
-                            base,
-                            "--header",
-                            "Authorization: Bearer " + KEY,
-                            "--checks",
-                            "not_a_server_error,response_schema_conformance,status_code_conformance,"
-                                    + "content_type_conformance",
-                            "--max-examples",
-                            "30",
-                            "--generation-deterministic")
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            boolean finished = run.waitFor(8, TimeUnit.MINUTES);
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            assertThat(finished)
+            Schemathesis.Result run =
+                    Schemathesis.run("The upload API fuzz test", base, KEY, 30, dir.resolve("schemathesis.log"));
+            String output = run.output();
+            assertThat(run.finished())
                     .as("schemathesis finished; output so far:%n%s", output)
                     .isTrue();
             assertThat(run.exitValue())

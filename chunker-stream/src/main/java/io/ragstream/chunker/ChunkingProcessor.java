@@ -1,5 +1,6 @@
 package io.ragstream.chunker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ragstream.model.ChunkedDocument;
 import io.ragstream.model.ContractViolationException;
 import io.ragstream.model.ContractViolationException.Violation;
@@ -8,7 +9,9 @@ import io.ragstream.model.DocumentDeletion;
 import io.ragstream.model.DocumentStatus;
 import io.ragstream.model.RawDocument;
 import io.ragstream.model.Topics;
+import io.ragstream.model.json.Json;
 import io.ragstream.model.json.RawDocumentCodec;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -70,17 +73,14 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                 deadLetter(record, new IllegalArgumentException(refusal.get()));
                 return;
             }
+            // The deletion's status is shown to the tenant whose document it was, or else to the one that deleted it.
+            Optional<String> tenant = last.flatMap(LastVersion::tenant).or(() -> tenantOf(record));
             // Kept, not removed: a late write of an older version must still find that the document was deleted.
             versions.put(
                     docId,
-                    new LastVersion(
-                            Optional.empty(),
-                            0,
-                            sequence,
-                            last.flatMap(LastVersion::fetchedAt),
-                            last.flatMap(LastVersion::tenant)));
-            emit(record, new Outcome.Chunks(new DocumentDeletion(docId, sequence, clock.instant())));
-            emit(record, new Outcome.Status(DocumentStatus.deleted(docId, sequence)));
+                    new LastVersion(Optional.empty(), 0, sequence, last.flatMap(LastVersion::fetchedAt), tenant));
+            emit(record, new Outcome.Chunks(new DocumentDeletion(docId, sequence, clock.instant(), tenant)));
+            emit(record, new Outcome.Status(DocumentStatus.deleted(docId, tenant, sequence)));
             log.info("deleted docId={} sequence={}", docId, sequence);
             return;
         }
@@ -90,10 +90,16 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             requireKeyIsDocId(docId, document);
         } catch (ContractViolationException e) {
             deadLetter(record, e);
-            emit(
-                    record,
-                    new Outcome.Status(DocumentStatus.failed(
-                            docId, Optional.empty(), Optional.empty(), Optional.empty(), e.getMessage())));
+            // The tenant a broken record claims, if it names one: its failure is that tenant's status, but never stands
+            // in for the status of another tenant's live document under the same docId.
+            Optional<String> claimed = tenantOf(record).or(() -> claimedTenant(record.value()));
+            Optional<String> owner = last.flatMap(other -> other.ownerOtherThan(claimed.orElse("")));
+            if (owner.isEmpty()) {
+                emit(
+                        record,
+                        new Outcome.Status(DocumentStatus.failed(
+                                docId, claimed, Optional.empty(), Optional.empty(), e.getMessage())));
+            }
             return;
         }
         Optional<String> owner = last.flatMap(other -> other.ownerOtherThan(document.tenant()));
@@ -203,6 +209,16 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
         return Optional.of(("docId %s belongs to another tenant than %s, which cannot delete it; a tenant deletes only"
                         + " its own documents")
                 .formatted(docId, tenant.get()));
+    }
+
+    /** The {@code tenant} a record that breaks the schema still names, if it is JSON at all. */
+    private static Optional<String> claimedTenant(byte[] value) {
+        try {
+            JsonNode tenant = Json.mapper().readTree(value).path("tenant");
+            return tenant.isTextual() ? Optional.of(tenant.asText()) : Optional.empty();
+        } catch (IOException | RuntimeException notJson) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<String> tenantOf(Record<String, byte[]> record) {

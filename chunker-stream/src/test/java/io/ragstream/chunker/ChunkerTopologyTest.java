@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -142,7 +143,7 @@ class ChunkerTopologyTest {
         docs.pipeInput(doc.docId(), doc); // re-created with the same content: chunked again, not skipped
 
         List<ChunkMessage> out = chunks.readValuesToList();
-        assertThat(out.get(0)).isEqualTo(new DocumentDeletion(doc.docId(), 1, CLOCK.instant()));
+        assertThat(out.get(0)).isEqualTo(new DocumentDeletion(doc.docId(), 1, CLOCK.instant(), Optional.of("acme")));
         assertThat(out.get(1)).isInstanceOf(ChunkedDocument.class);
         assertThat(status.readValuesToList())
                 .extracting(DocumentStatus::stage)
@@ -366,6 +367,49 @@ class ChunkerTopologyTest {
 
         tombstone(acme.docId(), "acme");
         assertThat(chunks.readValue()).isInstanceOf(DocumentDeletion.class);
+    }
+
+    /**
+     * A record that breaks the schema was answered with a failed status of no tenant under its key: another tenant's
+     * producer could turn a live document's status into its own failure, and the owner was shown that reason.
+     */
+    @Test
+    void aBrokenRecordUnderAnotherTenantsDocIdLeavesTheOwnersStatusAlone() {
+        RawDocument acme = crmRecord("acme", "Acme's renewal is due in May.", 0);
+        docs.pipeInput(acme.docId(), acme);
+        chunks.readRecordsToList();
+        status.readRecordsToList();
+
+        rawBytes.pipeInput("crm:1234", "{\"schemaVersion\":1,\"tenant\":\"globex\"}".getBytes(StandardCharsets.UTF_8));
+        rawBytes.pipeInput("crm:1234", "not json at all".getBytes(StandardCharsets.UTF_8));
+        rawBytes.pipeInput(new TestRecord<>(
+                "crm:1234",
+                "{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8),
+                new RecordHeaders().add(Topics.TENANT_HEADER, "globex".getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(deadLetters.readRecordsToList()).hasSize(3);
+        assertThat(status.isEmpty())
+                .as("acme's status for the docId stays acme's")
+                .isTrue();
+        assertThat(chunks.isEmpty()).isTrue();
+
+        rawBytes.pipeInput("crm:1234", "{\"schemaVersion\":1,\"tenant\":\"acme\"}".getBytes(StandardCharsets.UTF_8));
+        DocumentStatus failed = status.readValue();
+        assertThat(failed.stage()).isEqualTo(Stage.FAILED);
+        assertThat(failed.tenant()).as("the owner's own broken record").contains("acme");
+    }
+
+    @Test
+    void aDeletionsStatusNamesTheTenantWhoseDocumentItWas() {
+        RawDocument acme = crmRecord("acme", "Acme's renewal is due in May.", 0);
+        docs.pipeInput(acme.docId(), acme);
+        status.readRecordsToList();
+
+        tombstone(acme.docId(), "acme");
+
+        DocumentStatus deleted = status.readValue();
+        assertThat(deleted.stage()).isEqualTo(Stage.DELETED);
+        assertThat(deleted.tenant()).contains("acme");
     }
 
     private void tombstone(String docId, String tenant) {

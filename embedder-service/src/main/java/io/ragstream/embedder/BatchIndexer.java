@@ -105,7 +105,8 @@ public final class BatchIndexer {
                                     document.version(),
                                     document.sequence(),
                                     document.chunks().size());
-                        case DocumentDeletion deletion -> DocumentStatus.deleted(deletion.docId(), deletion.sequence());
+                        case DocumentDeletion deletion ->
+                            DocumentStatus.deleted(deletion.docId(), deletion.tenant(), deletion.sequence());
                     });
         }
         for (Rejection rejection : rejections) {

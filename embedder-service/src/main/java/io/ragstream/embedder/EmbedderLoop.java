@@ -364,17 +364,19 @@ public final class EmbedderLoop implements Runnable {
      * Empty when the batch was abandoned meanwhile.
      */
     private Optional<BatchIndexer.Outcome> failed(ChunkMessage message, RuntimeException refused) {
+        Optional<ChunkedDocument> document = message instanceof ChunkedDocument d ? Optional.of(d) : Optional.empty();
+        Optional<String> tenant = document.map(ChunkedDocument::tenant)
+                .or(() -> message instanceof DocumentDeletion d ? d.tenant() : Optional.empty());
         Optional<BatchIndexer.Outcome> removed =
-                retrying(List.of(new DocumentDeletion(message.docId(), message.sequence(), Instant.now())));
+                retrying(List.of(new DocumentDeletion(message.docId(), message.sequence(), Instant.now(), tenant)));
         if (removed.isEmpty()) {
             return Optional.empty();
         }
-        Optional<ChunkedDocument> document = message instanceof ChunkedDocument d ? Optional.of(d) : Optional.empty();
         List<DocumentStatus> statuses = removed.get().superseded() > 0
                 ? List.of()
                 : List.of(DocumentStatus.failed(
                         message.docId(),
-                        document.map(ChunkedDocument::tenant),
+                        tenant,
                         document.map(ChunkedDocument::version),
                         Optional.of(message.sequence()),
                         refused.getMessage()));

@@ -98,7 +98,7 @@ final class Traffic {
     }
 
     void delete(int number) {
-        messages.add(new DocumentDeletion(docId(number), SEQUENCES.incrementAndGet(), AT));
+        messages.add(new DocumentDeletion(docId(number), SEQUENCES.incrementAndGet(), AT, Optional.of("acme")));
         expected.put(docId(number), List.of());
     }
 
@@ -111,7 +111,7 @@ final class Traffic {
     }
 
     static DocumentDeletion deletion(String docId) {
-        return new DocumentDeletion(docId, SEQUENCES.incrementAndGet(), AT);
+        return new DocumentDeletion(docId, SEQUENCES.incrementAndGet(), AT, Optional.of("acme"));
     }
 
     static ChunkedDocument document(String docId, long sequence, String content, List<String> texts) {

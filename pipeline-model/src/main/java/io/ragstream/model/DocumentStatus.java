@@ -99,10 +99,11 @@ public record DocumentStatus(
                 Instant.now());
     }
 
-    public static DocumentStatus deleted(String docId, long sequence) {
+    /** The document is deleted; the tenant whose document it was, when known, is the only one shown the status. */
+    public static DocumentStatus deleted(String docId, Optional<String> tenant, long sequence) {
         return new DocumentStatus(
                 docId,
-                Optional.empty(),
+                tenant,
                 Stage.DELETED,
                 Optional.empty(),
                 Optional.of(sequence),

@@ -154,10 +154,13 @@ final class QueryEngine {
         }
     }
 
-    /** The status of a document, shown only to its own tenant. */
-    Optional<DocumentStatus> status(String tenant, String docId, boolean tenantOwnsChunks) {
+    /**
+     * The status of a document, shown only to its own tenant: a status that names no tenant (a record too broken to say
+     * whose it was) is shown to none, since it may come from another tenant's producer.
+     */
+    Optional<DocumentStatus> status(String tenant, String docId) {
         return statuses.flatMap(view -> view.latest(docId))
-                .filter(status -> tenantOwnsChunks || status.tenant().equals(Optional.of(tenant)));
+                .filter(status -> status.tenant().equals(Optional.of(tenant)));
     }
 
     /** The context for the query: its best chunks, fitted to the token budget, with numbered sources. */

@@ -136,7 +136,7 @@ public final class QueryService implements AutoCloseable {
                         String docId = ctx.pathParam("docId");
                         List<ChunkRecord> chunks =
                                 engine.document(tenant(ctx), docId).orElse(List.of());
-                        Optional<DocumentStatus> status = engine.status(tenant(ctx), docId, !chunks.isEmpty());
+                        Optional<DocumentStatus> status = engine.status(tenant(ctx), docId);
                         if (chunks.isEmpty() && status.isEmpty()) {
                             throw new NotFound("no document " + docId + " for this API key's tenant");
                         }

@@ -213,6 +213,30 @@ abstract class ReadYourWritesContract {
     }
 
     /**
+     * A status that names no tenant (a broken record under the docId, from whichever producer) was shown to any tenant
+     * holding chunks of the document: another tenant's failure reason stood in for the owner's status.
+     */
+    @Test
+    void aStatusThatNamesNoTenantIsShownToNoTenant() throws Exception {
+        service.index(List.of(
+                TestService.chunk("kb:walrus", "v1", Optional.empty(), "Walruses haul out on drifting ice floes.")));
+        publish(DocumentStatus.indexed("kb:walrus", "acme", "v1", 1, 1));
+        publish(DocumentStatus.failed(
+                "kb:walrus", Optional.empty(), Optional.empty(), Optional.empty(), "globex-payroll.xlsx is broken"));
+        String marker = "kb:anonymous-marker";
+        publish(DocumentStatus.failed(marker, Optional.of("acme"), Optional.of("v1"), Optional.of(1L), "marker"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/v1/documents/" + marker).statusCode() == 200);
+
+        HttpResponse<String> response = get("/v1/documents/kb:walrus");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(response.body()).get("chunkCount").asInt())
+                .isEqualTo(1);
+        assertThat(response.body()).doesNotContain("globex-payroll");
+    }
+
+    /**
      * docIds can be computed from a tenant's name and a URL: waiting for another tenant's document must tell nothing of
      * it, neither its stage nor its failure reason, nor by answering at once that it is indexed.
      */

@@ -85,6 +85,11 @@ final class UploadClient {
                         BodyPublishers.ofByteArray(tail.getBytes(StandardCharsets.UTF_8)))));
     }
 
+    /** {@code DELETE /v1/documents/{id}}. */
+    Response delete(String id) throws IOException, InterruptedException {
+        return send(request("/v1/documents/" + id).DELETE());
+    }
+
     /** {@code GET /v1/documents/{id}/status}. */
     Response status(String id) throws IOException, InterruptedException {
         return send(request("/v1/documents/" + id + "/status").GET());

@@ -273,9 +273,10 @@ public final class UploadApi implements AutoCloseable {
                 RequestRefusedException.Reason.UNAVAILABLE,
                 "status is off: kafka is not configured (set kafka.bootstrap.servers)",
                 Optional.empty()));
-        // The docId embeds the tenant, so another tenant's status cannot come back; filter anyway.
+        // The docId embeds the tenant, but any producer can publish under it: a status of another tenant, or one that
+        // names none (a record too broken to say whose it was), is not this tenant's.
         DocumentStatus status = view.latest(docId)
-                .filter(latest -> latest.tenant().map(tenant::equals).orElse(true))
+                .filter(latest -> latest.tenant().equals(Optional.of(tenant)))
                 .orElseThrow(() -> new RequestRefusedException(
                         RequestRefusedException.Reason.NOT_FOUND,
                         "no status yet for id '%s' (docId %s): no stage has reported it; it appears once the chunker"

@@ -282,12 +282,23 @@ class UploadApiIT {
     }
 
     @Test
-    void statusOfAnotherTenantIsNeverShown() throws Exception {
+    void statusOfAnotherTenantOrOfNoTenantIsNeverShown() throws Exception {
         String foreign = Ids.docId("acme", "upload", "foreign.txt");
+        String anonymous = Ids.docId("acme", "upload", "anonymous.txt");
         String own = Ids.docId("acme", "upload", "own.txt");
         try (var producer = statusProducer()) {
             producer.send(new ProducerRecord<>(
                     statusTopic, foreign, DocumentStatus.chunked(foreign, "globex", "a".repeat(64), 1, 1)));
+            // A record too broken to name its tenant, published under acme's docId by some other producer.
+            producer.send(new ProducerRecord<>(
+                    statusTopic,
+                    anonymous,
+                    DocumentStatus.failed(
+                            anonymous,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            "globex's broken record")));
             producer.send(new ProducerRecord<>(
                             statusTopic, own, DocumentStatus.chunked(own, "acme", "b".repeat(64), 1, 1)))
                     .get();
@@ -296,6 +307,7 @@ class UploadApiIT {
         awaitStatus("/v1/documents/own.txt/status", "chunked");
 
         assertRefused(acme.get("/v1/documents/foreign.txt/status"), 404, "not_found", "no status yet");
+        assertRefused(acme.get("/v1/documents/anonymous.txt/status"), 404, "not_found", "no status yet");
     }
 
     @Test

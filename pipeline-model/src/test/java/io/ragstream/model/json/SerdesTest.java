@@ -57,7 +57,8 @@ class SerdesTest {
 
     @Test
     void deletionRoundTripsAsItsOwnVariant() {
-        ChunkMessage message = new DocumentDeletion("web:48a6075575fa15a3b39f3bbf961e7684", 13, AT);
+        ChunkMessage message =
+                new DocumentDeletion("web:48a6075575fa15a3b39f3bbf961e7684", 13, AT, Optional.of("acme"));
         var serde = new ChunkMessageSerde();
 
         byte[] bytes = serde.serialize(Topics.CHUNKS, message);
@@ -66,6 +67,15 @@ class SerdesTest {
         assertThat(serde.deserialize(Topics.CHUNKS, bytes))
                 .isInstanceOf(DocumentDeletion.class)
                 .isEqualTo(message);
+    }
+
+    @Test
+    void aDeletionWrittenBeforeTenantsWereKeptReadsWithNoTenant() {
+        byte[] old = ("{\"op\":\"delete\",\"docId\":\"web:1\",\"sequence\":4,\"deletedAt\":\"2026-11-22T10:00:00Z\"}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(new ChunkMessageSerde().deserialize(Topics.CHUNKS, old))
+                .isEqualTo(new DocumentDeletion("web:1", 4, Instant.parse("2026-11-22T10:00:00Z"), Optional.empty()));
     }
 
     @Test

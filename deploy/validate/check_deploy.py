@@ -54,7 +54,8 @@ SPECIAL_ENV = {"RAGSTREAM_CONFIG"}
 THIRTY_DAYS_MS = str(30 * 24 * 60 * 60 * 1000)
 MAX_MESSAGE_BYTES = str(32 * 1024 * 1024)
 TOPICS = {
-    "ragstream.docs.raw": {"cleanup.policy": "compact", "max.message.bytes": MAX_MESSAGE_BYTES},
+    "ragstream.docs.raw": {"cleanup.policy": "compact", "delete.retention.ms": THIRTY_DAYS_MS,
+                           "max.message.bytes": MAX_MESSAGE_BYTES},
     "ragstream.chunks": {"cleanup.policy": "delete", "retention.ms": THIRTY_DAYS_MS,
                          "max.message.bytes": MAX_MESSAGE_BYTES},
     "ragstream.docs.dlq": {"cleanup.policy": "delete", "retention.ms": THIRTY_DAYS_MS,
@@ -290,7 +291,7 @@ def configured_port(module: str, env: dict) -> str | None:
     if module == "ingest-service":
         return str(env.get("RAGSTREAM_UPLOAD_HTTP_PORT", "8081"))
     if module == "embedder-service":
-        return str(env.get("RAGSTREAM_HTTP_PORT", "8081"))
+        return str(env.get("RAGSTREAM_HTTP_PORT", "8082"))
     if module == "query-service":
         return str(env.get("RAGSTREAM_HTTP_PORT", "8080"))
     return None

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
 public final class ChunkerService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkerService.class);
+    /** The broker's default {@code transaction.max.timeout.ms}: a longer transaction timeout is refused. */
+    private static final Duration MAX_TRANSACTION = Duration.ofMinutes(15);
+    /** The consumer's own default. */
+    private static final int DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
     private final Tokenizer tokenizer;
     private final Parsers parsers;
@@ -63,14 +68,31 @@ public final class ChunkerService implements AutoCloseable {
         return new ChunkerService(tokenizer, parsers, streams);
     }
 
-    /** The Streams settings: ragstream's defaults (exactly-once, large records), then the configured kafka.* ones. */
+    /**
+     * The Streams settings: ragstream's defaults (exactly-once, large records, a transaction and a poll interval that
+     * outlive the slowest record), then the configured kafka.* ones, checked against the parse timeout.
+     */
     static Properties streamsProperties(ChunkerConfig config, Map<String, String> kafka) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
         settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Topics.MAX_MESSAGE_BYTES);
+        // One record is parsed and chunked inside one transaction (and between two polls). Streams' 10 s transaction
+        // timeout is shorter than a parse may take: the broker aborted the transaction, the record was processed again
+        // and again, and its stream thread never got past it.
+        long slowestRecordMs = slowestRecord(config.chunker().parseTimeout()).toMillis();
+        String transaction = StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        String pollInterval = StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+        if (!kafka.containsKey(transaction) && !kafka.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)) {
+            settings.put(transaction, (int) slowestRecordMs);
+        }
+        if (!kafka.containsKey(pollInterval) && !kafka.containsKey(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)) {
+            settings.put(pollInterval, (int) Math.max(DEFAULT_MAX_POLL_INTERVAL_MS, slowestRecordMs));
+        }
         settings.putAll(kafka);
+        requireLonger(settings, transaction, ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, config);
+        requireLonger(settings, pollInterval, ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, config);
         if (!StreamsConfig.EXACTLY_ONCE_V2.equals(settings.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
             log.warn(
                     "processing.guarantee={} : without exactly_once_v2 a crash can emit a document's chunks twice or"
@@ -80,6 +102,32 @@ public final class ChunkerService implements AutoCloseable {
         Properties properties = new Properties();
         properties.putAll(settings);
         return properties;
+    }
+
+    /**
+     * The longest one record may take: its parse, then its chunking and tokenizing, which for the largest documents takes
+     * as long again. Kept within the broker's default {@code transaction.max.timeout.ms} (15 minutes).
+     */
+    static Duration slowestRecord(Duration parseTimeout) {
+        Duration slowest = parseTimeout.multipliedBy(2).plus(Duration.ofMinutes(2));
+        return slowest.compareTo(MAX_TRANSACTION) < 0 ? slowest : MAX_TRANSACTION;
+    }
+
+    private static void requireLonger(
+            Map<String, Object> settings, String prefixed, String plain, ChunkerConfig config) {
+        Object value = settings.getOrDefault(prefixed, settings.get(plain));
+        if (value == null) {
+            return;
+        }
+        long ms = Long.parseLong(value.toString());
+        Duration parse = config.chunker().parseTimeout();
+        if (ms <= parse.toMillis()) {
+            throw new IllegalArgumentException(
+                    ("kafka.%s=%d is not longer than chunker.parse-timeout=%s: a record whose"
+                                    + " parse outlives it is processed again and again, and its stream thread never gets past"
+                                    + " it; leave it unset (the chunker takes %d ms) or lower chunker.parse-timeout")
+                            .formatted(plain, ms, parse, slowestRecord(parse).toMillis()));
+        }
     }
 
     public KafkaStreams.State state() {

@@ -78,7 +78,9 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             // Kept, not removed: a late write of an older version must still find that the document was deleted.
             versions.put(
                     docId,
-                    new LastVersion(Optional.empty(), 0, sequence, last.flatMap(LastVersion::fetchedAt), tenant));
+                    last.map(l -> l.deleted(sequence, tenant))
+                            .orElse(new LastVersion(
+                                    Optional.empty(), 0, sequence, Optional.empty(), tenant, Optional.empty(), false)));
             emit(record, new Outcome.Chunks(new DocumentDeletion(docId, sequence, clock.instant(), tenant)));
             emit(record, new Outcome.Status(DocumentStatus.deleted(docId, tenant, sequence)));
             log.info("deleted docId={} sequence={}", docId, sequence);
@@ -126,15 +128,8 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             log.info("superseded docId={} version={} {}", docId, document.version(), reason);
             return;
         }
-        if (last.isPresent() && last.get().holds(document.version())) {
-            versions.put(
-                    docId,
-                    new LastVersion(
-                            last.get().version(),
-                            last.get().chunkCount(),
-                            last.get().sequence(),
-                            Optional.of(document.fetchedAt()),
-                            Optional.of(document.tenant())));
+        if (last.isPresent() && last.get().holds(document)) {
+            versions.put(docId, last.get().seenAgain(document));
             log.debug("unchanged docId={} version={}", docId, document.version());
             return;
         }
@@ -146,14 +141,7 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             // The latest version cannot be read: its earlier versions must still leave the store, so the document
             // is emitted with no chunks, and the reason goes to the dead-letter topic and the status.
             deadLetter(record, e);
-            versions.put(
-                    docId,
-                    new LastVersion(
-                            Optional.of(document.version()),
-                            0,
-                            sequence,
-                            Optional.of(document.fetchedAt()),
-                            Optional.of(document.tenant())));
+            versions.put(docId, LastVersion.of(document, 0, sequence, true));
             emit(record, new Outcome.Chunks(chunking.unreadable(document, sequence, e.getMessage())));
             emit(
                     record,
@@ -165,14 +153,7 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                             e.getMessage())));
             return;
         }
-        versions.put(
-                docId,
-                new LastVersion(
-                        Optional.of(document.version()),
-                        chunked.chunks().size(),
-                        sequence,
-                        Optional.of(document.fetchedAt()),
-                        Optional.of(document.tenant())));
+        versions.put(docId, LastVersion.of(document, chunked.chunks().size(), sequence, false));
         emit(record, new Outcome.Chunks(chunked));
         emit(
                 record,

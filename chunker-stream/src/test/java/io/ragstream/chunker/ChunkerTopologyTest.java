@@ -10,6 +10,7 @@ import io.ragstream.model.DeadLetter;
 import io.ragstream.model.DocumentDeletion;
 import io.ragstream.model.DocumentStatus;
 import io.ragstream.model.DocumentStatus.Stage;
+import io.ragstream.model.FieldLimits;
 import io.ragstream.model.RawDocument;
 import io.ragstream.model.Topics;
 import io.ragstream.model.json.ChunkMessageSerde;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -51,6 +53,7 @@ class ChunkerTopologyTest {
     private TestOutputTopic<String, ChunkMessage> chunks;
     private TestOutputTopic<String, byte[]> deadLetters;
     private TestOutputTopic<String, DocumentStatus> status;
+    private TestInputTopic<String, DocumentStatus> statusIn;
 
     @BeforeAll
     static void load() {
@@ -76,6 +79,7 @@ class ChunkerTopologyTest {
         chunks = driver.createOutputTopic(Topics.CHUNKS, new StringDeserializer(), new ChunkMessageSerde());
         deadLetters = driver.createOutputTopic(Topics.DOCS_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
         status = driver.createOutputTopic(Topics.STATUS, new StringDeserializer(), new DocumentStatusSerde());
+        statusIn = driver.createInputTopic(Topics.STATUS, new StringSerializer(), new DocumentStatusSerde());
     }
 
     @AfterEach
@@ -192,6 +196,143 @@ class ChunkerTopologyTest {
         assertThat(replaced.version()).isEqualTo(corrupt.version());
         assertThat(replaced.chunks()).isEmpty();
         assertThat(status.readValue().stage()).isEqualTo(Stage.FAILED);
+    }
+
+    /**
+     * The version is the content's hash: a new title, tags, metadata or URI with the same content was skipped as
+     * unchanged, and filters on the store kept matching the old tags.
+     */
+    @Test
+    void aChangeOfTitleTagsMetadataOrUriAloneReachesTheStore() {
+        RawDocument first = tagged("Quarterly report", List.of("draft"), Map.of("owner", "kim"), 0);
+        docs.pipeInput(first.docId(), first);
+        ChunkedDocument before = (ChunkedDocument) chunks.readValue();
+        status.readRecordsToList();
+
+        RawDocument retagged = tagged("Quarterly report (final)", List.of("final"), Map.of("owner", "lee"), 60);
+        docs.pipeInput(retagged.docId(), retagged);
+
+        ChunkedDocument after = (ChunkedDocument) chunks.readValue();
+        assertThat(after.version()).isEqualTo(before.version());
+        assertThat(after.sequence()).isGreaterThan(before.sequence());
+        assertThat(after.document().tags()).containsExactly("final");
+        assertThat(after.document().title()).contains("Quarterly report (final)");
+        assertThat(after.document().metadata()).containsEntry("owner", "lee");
+        assertThat(status.readValue().stage()).isEqualTo(Stage.CHUNKED);
+
+        docs.pipeInput(
+                retagged.docId(), tagged("Quarterly report (final)", List.of("final"), Map.of("owner", "lee"), 90));
+        assertThat(chunks.isEmpty())
+                .as("the same content and description again is unchanged")
+                .isTrue();
+    }
+
+    /**
+     * An unreadable version was remembered as done: publishing it again (after raising the limit its error names, or
+     * once a parser fault is fixed) was skipped as unchanged, and the document stayed failed for good.
+     */
+    @Test
+    void anUnreadableVersionPublishedAgainIsTriedAgain() {
+        RawDocument corrupt = RawDocument.builder()
+                .tenant("acme")
+                .source("fs")
+                .uri("https://kb.test/report")
+                .bytes("application/pdf", "%PDF-1.7 not really".getBytes(StandardCharsets.US_ASCII))
+                .build();
+        docs.pipeInput(corrupt.docId(), corrupt);
+        chunks.readRecordsToList();
+        deadLetters.readRecordsToList();
+        assertThat(status.readValue().stage()).isEqualTo(Stage.FAILED);
+
+        docs.pipeInput(corrupt.docId(), corrupt);
+
+        assertThat(deadLetters.readRecordsToList())
+                .as("tried again, and failed again")
+                .hasSize(1);
+        assertThat(status.readValue().stage()).isEqualTo(Stage.FAILED);
+    }
+
+    /**
+     * A store reads a document back whole, at most 16,384 rows (Milvus); a document cut into more was written and then
+     * could not be read back or replaced on Milvus. It fails now, with the reason, on every store.
+     */
+    @Test
+    void aDocumentCutIntoMoreChunksThanADocumentMayHaveFailsWithTheReason() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < FieldLimits.CHUNKS_PER_DOCUMENT + 100; i++) {
+            text.append("# s").append(i).append("\n\nx\n\n");
+        }
+        RawDocument faq = markdown("https://kb.test/faq", text.toString());
+
+        docs.pipeInput(faq.docId(), faq);
+
+        ChunkedDocument emitted = (ChunkedDocument) chunks.readValue();
+        assertThat(emitted.chunks()).isEmpty();
+        assertThat(emitted.failure().orElseThrow()).contains("16,484 chunks, above the 16,384 one document may have");
+        assertThat(status.readValue().stage()).isEqualTo(Stage.FAILED);
+        assertThat(deadLetters.readRecordsToList()).hasSize(1);
+    }
+
+    /**
+     * A version's chunks travel as one record; past the topic's limit the record failed the stream thread on every try,
+     * and the thread was replaced to fail again. Such a version now fails with the reason (a small limit stands in for
+     * the topic's 32 MiB here).
+     */
+    @Test
+    void chunksThatDoNotFitOneRecordFailTheVersionWithTheReason() {
+        var chunking = new DocumentChunking(
+                parsers, new Chunker(tokenizer, new ChunkerSettings(64, 8, 8192)), CLOCK, 64 * 1024);
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "chunker-test-small-records");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver small = new TopologyTestDriver(ChunkerTopology.build(chunking, CLOCK), properties)) {
+            RawDocument big =
+                    markdown("https://kb.test/big", "A sentence about renewals and their dates. ".repeat(4_000));
+            small.createInputTopic(Topics.DOCS_RAW, new StringSerializer(), new RawDocumentSerde())
+                    .pipeInput(big.docId(), big);
+
+            ChunkedDocument emitted = (ChunkedDocument)
+                    small.createOutputTopic(Topics.CHUNKS, new StringDeserializer(), new ChunkMessageSerde())
+                            .readValue();
+            assertThat(emitted.chunks()).isEmpty();
+            assertThat(emitted.failure().orElseThrow())
+                    .contains("https://kb.test/big cuts into")
+                    .contains("above the 65,536 a chunks record holds");
+        }
+        assertThat(DocumentChunking.MAX_RECORD_BYTES)
+                .isEqualTo(Topics.MAX_MESSAGE_BYTES - Topics.RECORD_OVERHEAD_BYTES);
+    }
+
+    /**
+     * A version the store refused past the embedder's retries was deleted and marked failed; publishing it again once
+     * the store took writes again was skipped by the chunker as unchanged, so the document was lost for good.
+     */
+    @Test
+    void aVersionTheEmbedderFailedIsChunkedAgainWhenPublishedAgain() {
+        RawDocument doc = markdown("https://kb.test/refused", "Refused once by the store.");
+        docs.pipeInput(doc.docId(), doc);
+        ChunkedDocument first = (ChunkedDocument) chunks.readValue();
+        status.readRecordsToList();
+
+        statusIn.pipeInput(
+                doc.docId(),
+                DocumentStatus.failed(
+                        doc.docId(),
+                        Optional.of("acme"),
+                        Optional.of(doc.version()),
+                        Optional.of(first.sequence()),
+                        "Milvus refused the write: rate limited"));
+        docs.pipeInput(doc.docId(), doc);
+
+        ChunkedDocument again = (ChunkedDocument) chunks.readValue();
+        assertThat(again.version()).isEqualTo(doc.version());
+        assertThat(again.sequence()).isGreaterThan(first.sequence());
+        assertThat(again.chunks()).isNotEmpty();
+
+        docs.pipeInput(doc.docId(), doc);
+        assertThat(chunks.isEmpty())
+                .as("once chunked again, the same version is unchanged again")
+                .isTrue();
     }
 
     @Test
@@ -425,6 +566,20 @@ class ChunkerTopologyTest {
                 .source("crm")
                 .uri("crm://accounts/1234")
                 .text("text/plain", text)
+                .fetchedAt(CLOCK.instant().plusSeconds(secondsLater))
+                .build();
+    }
+
+    private static RawDocument tagged(
+            String title, List<String> tags, Map<String, String> metadata, long secondsLater) {
+        return RawDocument.builder()
+                .tenant("acme")
+                .source("web")
+                .uri("https://kb.test/report")
+                .title(title)
+                .tags(tags)
+                .metadata(metadata)
+                .text("text/plain", "Revenue grew in every region this quarter.")
                 .fetchedAt(CLOCK.instant().plusSeconds(secondsLater))
                 .build();
     }

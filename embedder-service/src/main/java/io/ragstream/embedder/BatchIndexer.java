@@ -143,6 +143,19 @@ public final class BatchIndexer {
      */
     private Map<Integer, List<EmbeddedChunk>> embed(
             List<ChunkMessage> messages, List<Integer> live, List<Rejection> rejections) {
+        // A chunk the store cannot keep (a tag or URI past the size model, from a producer the door did not check)
+        // rejects its document before anything is embedded, as a chunk the model cannot read does.
+        Instant checkedAt = clock.instant();
+        for (int i : List.copyOf(live)) {
+            if (messages.get(i) instanceof ChunkedDocument document) {
+                try {
+                    document.chunks().forEach(chunk -> record(document, chunk, checkedAt));
+                } catch (IllegalArgumentException e) {
+                    rejections.add(new Rejection(i, e));
+                    live.remove(Integer.valueOf(i));
+                }
+            }
+        }
         while (true) {
             List<String> texts = new ArrayList<>();
             List<Integer> owners = new ArrayList<>();

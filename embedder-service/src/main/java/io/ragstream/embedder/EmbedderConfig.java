@@ -55,7 +55,7 @@ public record EmbedderConfig(
         return new EmbedderConfig(
                 "ragstream-embedder",
                 "ragstream_chunks",
-                8081,
+                8082,
                 TopicSetup.defaults(),
                 new Batching(64, 200, 8, 500, 30_000, 3, 50_000),
                 StoreConfig.defaults(),

@@ -7,6 +7,7 @@ import io.ragstream.embedding.OnnxEmbedder;
 import io.ragstream.embedding.OnnxModel;
 import io.ragstream.model.ChunkMessage;
 import io.ragstream.model.ChunkedDocument;
+import io.ragstream.model.DocumentInfo;
 import io.ragstream.model.DocumentStatus.Stage;
 import io.ragstream.store.ChunkRecord;
 import io.ragstream.store.CollectionSpec;
@@ -183,6 +184,38 @@ class BatchIndexerTest {
         assertThat(outcome.statuses())
                 .extracting(s -> s.docId() + ":" + s.stage())
                 .containsExactlyInAnyOrder("fs:fine:INDEXED", "fs:long:FAILED");
+    }
+
+    @Test
+    void aDocumentTheStoreCannotKeepIsRejectedAloneWithTheLimitItBreaks() {
+        ChunkedDocument fine = Traffic.document("fs:fine", "v1", List.of("a normal chunk"));
+        ChunkedDocument base = Traffic.document("fs:tagged", "v1", List.of("tagged chunk"));
+        DocumentInfo info = base.document();
+        ChunkedDocument tagged = new ChunkedDocument(
+                base.docId(),
+                base.tenant(),
+                base.version(),
+                base.sequence(),
+                new DocumentInfo(
+                        info.source(),
+                        info.uri(),
+                        info.title(),
+                        info.contentType(),
+                        info.metadata(),
+                        List.of("태그".repeat(50)),
+                        info.fetchedAt()),
+                base.chunks(),
+                base.chunkedAt());
+
+        var outcome = indexer.index(List.of(tagged, fine));
+
+        assertThat(outcome.rejections()).singleElement().satisfies(r -> assertThat(r.reason())
+                .hasMessageContaining("tag is 300 bytes in UTF-8, above the 256 a store keeps"));
+        assertThat(store.chunksOf("chunks", "fs:fine")).hasSize(1);
+        assertThat(store.chunksOf("chunks", "fs:tagged")).isEmpty();
+        assertThat(outcome.statuses())
+                .extracting(s -> s.docId() + ":" + s.stage())
+                .containsExactlyInAnyOrder("fs:fine:INDEXED", "fs:tagged:FAILED");
     }
 
     @Test

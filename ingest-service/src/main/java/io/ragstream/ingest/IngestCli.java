@@ -110,6 +110,11 @@ public final class IngestCli {
         @Option(names = "--watch", description = "keep watching the folders after the first scan")
         boolean watch;
 
+        @Option(
+                names = "--include-media",
+                description = "publish images, audio, video and fonts too (default: skipped, and counted as such)")
+        boolean includeMedia;
+
         @Override
         public Integer call() throws InterruptedException {
             FileLoaderConfig defaults = FileLoaderConfig.defaults();
@@ -121,7 +126,8 @@ public final class IngestCli {
                     common.tenant,
                     source,
                     defaults.rescanInterval(),
-                    defaults.settleDelay());
+                    defaults.settleDelay(),
+                    includeMedia);
             IngestCounters counters = new IngestCounters();
             try (KafkaDocumentSink sink = common.sink();
                     IngestState state = common.state("files-" + source);

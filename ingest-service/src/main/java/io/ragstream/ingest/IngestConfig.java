@@ -39,7 +39,8 @@ public record IngestConfig(
             long maxFileBytes,
             String source,
             Duration rescanInterval,
-            Duration settleDelay) {
+            Duration settleDelay,
+            boolean includeMedia) {
 
         FileLoaderConfig loaderConfig(String tenant) {
             FileLoaderConfig defaults = FileLoaderConfig.defaults();
@@ -53,7 +54,8 @@ public record IngestConfig(
                     tenant,
                     source,
                     rescanInterval,
-                    settleDelay);
+                    settleDelay,
+                    includeMedia);
         }
     }
 
@@ -110,7 +112,14 @@ public record IngestConfig(
                 TopicSetup.defaults(),
                 UploadConfig.defaults(),
                 new Folders(
-                        "", "", "", files.maxFileBytes(), files.source(), files.rescanInterval(), files.settleDelay()),
+                        "",
+                        "",
+                        "",
+                        files.maxFileBytes(),
+                        files.source(),
+                        files.rescanInterval(),
+                        files.settleDelay(),
+                        files.includeMedia()),
                 new Crawl(
                         "",
                         "",

@@ -1,6 +1,9 @@
 package io.ragstream.ingest;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * What one ingest run has done so far, for the progress line and the summary: items seen (pages fetched, files read),
@@ -15,6 +18,8 @@ public final class IngestCounters {
     private final AtomicLong unchanged = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** Skips that have a name of their own in the summary, such as {@code media}. */
+    private final Map<String, AtomicLong> skippedBy = new ConcurrentSkipListMap<>();
 
     public void seen() {
         seen.incrementAndGet();
@@ -34,6 +39,29 @@ public final class IngestCounters {
 
     public void skipped() {
         skipped.incrementAndGet();
+    }
+
+    /** A skip counted under its reason too: {@code skipped 12 (media 10)}. */
+    public void skipped(String reason) {
+        skipped.incrementAndGet();
+        skippedBy.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    public long skippedCount(String reason) {
+        AtomicLong count = skippedBy.get(reason);
+        return count == null ? 0 : count.get();
+    }
+
+    /** {@code 12 (media 10)}: the skips, and those of them that have a name. */
+    public String skippedLine() {
+        if (skippedBy.isEmpty()) {
+            return Long.toString(skipped.get());
+        }
+        return skipped.get() + " ("
+                + skippedBy.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue().get())
+                        .collect(Collectors.joining(", "))
+                + ")";
     }
 
     public void failed() {
@@ -64,16 +92,16 @@ public final class IngestCounters {
         return failed.get();
     }
 
-    /** One line: {@code fetched 120, published 37, deleted 2, unchanged 80, skipped 1, failed 0}. */
+    /** One line: {@code fetched 120, published 37, deleted 2, unchanged 80, skipped 1 (media 1), failed 0}. */
     public String line(String seenWord) {
-        return "%s %d, published %d, deleted %d, unchanged %d, skipped %d, failed %d"
+        return "%s %d, published %d, deleted %d, unchanged %d, skipped %s, failed %d"
                 .formatted(
                         seenWord,
                         seen.get(),
                         published.get(),
                         deleted.get(),
                         unchanged.get(),
-                        skipped.get(),
+                        skippedLine(),
                         failed.get());
     }
 }

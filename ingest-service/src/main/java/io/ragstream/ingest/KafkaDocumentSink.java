@@ -20,9 +20,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaDocumentSink implements DocumentSink {
 
-    /** Room the record's key, headers and framing take beside the value. */
-    private static final int RECORD_OVERHEAD_BYTES = 16 * 1024;
-
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final long maxValueBytes;
@@ -44,7 +41,7 @@ public final class KafkaDocumentSink implements DocumentSink {
         settings.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ragstream-ingest");
         this.producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
         this.topic = topic;
-        this.maxValueBytes = (long) maxRecordBytes - RECORD_OVERHEAD_BYTES;
+        this.maxValueBytes = (long) maxRecordBytes - Topics.RECORD_OVERHEAD_BYTES;
     }
 
     /** The default topic and size limit. */

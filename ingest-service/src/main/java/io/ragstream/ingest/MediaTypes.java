@@ -49,6 +49,40 @@ public final class MediaTypes {
     private static final Set<String> TEXTUAL_APPLICATION_TYPES =
             Set.of("application/json", "application/xml", "application/yaml");
 
+    /** Extensions of images, audio, video and fonts, for platforms that do not know them. */
+    private static final Map<String, String> MEDIA_BY_EXTENSION = Map.ofEntries(
+            Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("gif", "image/gif"),
+            Map.entry("bmp", "image/bmp"),
+            Map.entry("webp", "image/webp"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("ico", "image/vnd.microsoft.icon"),
+            Map.entry("tif", "image/tiff"),
+            Map.entry("tiff", "image/tiff"),
+            Map.entry("woff", "font/woff"),
+            Map.entry("woff2", "font/woff2"),
+            Map.entry("ttf", "font/ttf"),
+            Map.entry("otf", "font/otf"),
+            Map.entry("eot", "application/vnd.ms-fontobject"),
+            Map.entry("mp3", "audio/mpeg"),
+            Map.entry("wav", "audio/wav"),
+            Map.entry("ogg", "audio/ogg"),
+            Map.entry("flac", "audio/flac"),
+            Map.entry("mp4", "video/mp4"),
+            Map.entry("mov", "video/quicktime"),
+            Map.entry("webm", "video/webm"),
+            Map.entry("avi", "video/x-msvideo"),
+            Map.entry("mkv", "video/x-matroska"));
+
+    private static final Set<String> FONT_APPLICATION_TYPES = Set.of(
+            "application/vnd.ms-fontobject",
+            "application/font-woff",
+            "application/x-font-ttf",
+            "application/x-font-otf",
+            "application/x-font-woff");
+
     private MediaTypes() {}
 
     /** The media type a file name's extension stands for, when it is one of the formats the pipeline parses. */
@@ -60,12 +94,35 @@ public final class MediaTypes {
                         BY_EXTENSION.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT)));
     }
 
-    /** Whether documents of this media type (parameters ignored) are text. */
-    public static boolean isText(String contentType) {
+    /** The media type of an image, audio, video or font file name, which no parser of the pipeline reads text from. */
+    public static Optional<String> mediaByFileName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot < 0
+                ? Optional.empty()
+                : Optional.ofNullable(
+                        MEDIA_BY_EXTENSION.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT)));
+    }
+
+    /** Whether this media type (parameters ignored) is an image, audio, video or a font. */
+    public static boolean isMedia(String contentType) {
+        String essence = essence(contentType);
+        return essence.startsWith("image/")
+                || essence.startsWith("audio/")
+                || essence.startsWith("video/")
+                || essence.startsWith("font/")
+                || FONT_APPLICATION_TYPES.contains(essence);
+    }
+
+    private static String essence(String contentType) {
         int semicolon = contentType.indexOf(';');
-        String essence = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
                 .strip()
                 .toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether documents of this media type (parameters ignored) are text. */
+    public static boolean isText(String contentType) {
+        String essence = essence(contentType);
         return essence.startsWith("text/")
                 || TEXTUAL_APPLICATION_TYPES.contains(essence)
                 || essence.endsWith("+xml")

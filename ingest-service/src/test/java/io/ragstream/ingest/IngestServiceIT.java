@@ -47,7 +47,14 @@ class IngestServiceIT {
                 new TopicSetup(true, 1, (short) 1),
                 defaults.upload().withHttpPort(0).withKeys("acme:ingest-key-0123456789"),
                 new IngestConfig.Folders(
-                        folder.toString(), "", "", 1_000_000, "files", Duration.ofMinutes(5), Duration.ofMillis(100)),
+                        folder.toString(),
+                        "",
+                        "",
+                        1_000_000,
+                        "files",
+                        Duration.ofMinutes(5),
+                        Duration.ofMillis(100),
+                        false),
                 defaults.crawl());
         Map<String, String> settings = Map.of("bootstrap.servers", kafka.bootstrapServers());
 

@@ -27,6 +27,12 @@ public record Chunk(
                     "chunk %s has ordinal=%d tokenCount=%d offsets=[%d,%d): none may be negative and end must not precede start"
                             .formatted(chunkId, ordinal, tokenCount, startOffset, endOffset));
         }
-        headingPath = headingPath == null ? List.of() : List.copyOf(headingPath);
+        // Held to the size model here already, so a chunks record of many chunks under long headings stays small.
+        headingPath = headingPath == null
+                ? List.of()
+                : headingPath.stream()
+                        .limit(FieldLimits.HEADING_DEPTH)
+                        .map(heading -> FieldLimits.cut(heading, FieldLimits.HEADING_BYTES))
+                        .toList();
     }
 }

@@ -39,6 +39,13 @@ public final class Topics {
 
     /** Large documents travel whole; the producers' {@code max.request.size} must allow the same. */
     public static final int MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+    /** Room a {@code docs.raw} record's key, headers and JSON fields take beside its content. */
+    public static final int RECORD_OVERHEAD_BYTES = 16 * 1024;
+    /**
+     * The largest content one {@code docs.raw} record carries, once in base64 (about 24 MiB): the most any door accepts,
+     * and what every later stage reads.
+     */
+    public static final int MAX_CONTENT_BYTES = (MAX_MESSAGE_BYTES - RECORD_OVERHEAD_BYTES) / 4 * 3;
 
     private static final String THIRTY_DAYS_MS = Long.toString(30L * 24 * 60 * 60 * 1000);
 
@@ -53,11 +60,17 @@ public final class Topics {
         }
     }
 
+    /**
+     * Compacted; a tombstone stays 30 days (Kafka keeps them 24 hours by default), so a chunker that is down or behind for
+     * less than that still sees a deletion. Past it, the deleted document would stay in the store.
+     */
     public static final Spec DOCS_RAW_SPEC = new Spec(
             DOCS_RAW,
             Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG,
                     TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.DELETE_RETENTION_MS_CONFIG,
+                    THIRTY_DAYS_MS,
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                     Integer.toString(MAX_MESSAGE_BYTES)));
 

@@ -16,6 +16,13 @@ class TopicsTest {
         assertThat(Topics.CHUNKS_DLQ_SPEC.configs()).containsEntry("cleanup.policy", "delete");
     }
 
+    /** Kafka keeps a tombstone 24 hours by default: a chunker down for longer never saw the deletion. */
+    @Test
+    void aDeletionOnDocsRawOutlivesADayOfChunkerDowntime() {
+        assertThat(Long.parseLong(Topics.DOCS_RAW_SPEC.configs().get("delete.retention.ms")))
+                .isEqualTo(30L * 24 * 60 * 60 * 1000);
+    }
+
     @Test
     void everyTopicIsCreatedWithItsConfigs() {
         assertThat(Topics.newTopics(3, (short) 1))

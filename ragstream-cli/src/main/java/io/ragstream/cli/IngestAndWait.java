@@ -23,6 +23,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaFuture;
 
 /**
  * Sends a folder, a file or a site to {@code docs.raw}, then follows the status topic until every document sent is
@@ -30,8 +33,24 @@ import java.util.Set;
  */
 final class IngestAndWait {
 
-    /** What became of the documents sent. */
-    record Summary(int sent, int indexed, int deleted, int failed, int pending, int unchanged, long chunks) {}
+    /**
+     * What became of the documents sent.
+     *
+     * @param pending documents not settled when the wait ended, those an earlier run sent included
+     * @param brokerLost whether the wait ended because the broker stopped answering
+     */
+    record Summary(
+            int sent,
+            int indexed,
+            int deleted,
+            int failed,
+            int pending,
+            int unchanged,
+            long chunks,
+            boolean brokerLost) {}
+
+    /** How long the broker may not answer before the wait gives up on it. */
+    static final Duration BROKER_LOST_AFTER = Duration.ofSeconds(20);
 
     private final LocalHome home;
     private final String bootstrapServers;
@@ -49,6 +68,9 @@ final class IngestAndWait {
         Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrapServers, "max.block.ms", "30000");
         Recording sink = new Recording(KafkaDocumentSink.toDocsRaw(kafka));
         IngestCounters counters = new IngestCounters();
+        // Unchanged documents, which this run does not send again: an earlier run may have sent them and stopped
+        // before they were searchable.
+        Map<String, String> earlier = new LinkedHashMap<>();
         try (sink) {
             if (target.startsWith("http://") || target.startsWith("https://")) {
                 CrawlConfig config = CrawlConfig.builder()
@@ -60,6 +82,7 @@ final class IngestAndWait {
                         Crawler crawler = new Crawler(config, sink, state, counters)) {
                     out.println("crawling " + target);
                     crawler.crawl();
+                    earlier.putAll(sentEarlier(state, target, sink));
                 }
             } else {
                 Path path = Path.of(target);
@@ -72,11 +95,14 @@ final class IngestAndWait {
                             LocalHome.TENANT,
                             "files",
                             FileLoaderConfig.defaults().rescanInterval(),
-                            FileLoaderConfig.defaults().settleDelay());
+                            FileLoaderConfig.defaults().settleDelay(),
+                            false);
                     try (IngestState state = IngestState.open(home.ingestState().resolve("files-files.json"));
                             FileLoader loader = new FileLoader(config, sink, state, counters)) {
                         out.println("loading " + path);
                         loader.scan();
+                        earlier.putAll(sentEarlier(
+                                state, path.toAbsolutePath().normalize().toUri().toString(), sink));
                     }
                 } else {
                     counters.seen();
@@ -86,29 +112,77 @@ final class IngestAndWait {
             }
         }
         out.printf(
-                "sent %d documents and %d deletions (%d unchanged, %d skipped, %d failed to send)%n",
+                "sent %d documents and %d deletions (%d unchanged, %s skipped, %d failed to send)%n",
                 sink.versions.size(),
                 sink.deletions.size(),
                 counters.unchangedCount(),
-                counters.skippedCount(),
+                counters.skippedLine(),
                 counters.failedCount());
-        return await(sink, (int) counters.unchangedCount(), timeout);
+        return await(sink, earlier, (int) counters.unchangedCount(), timeout);
     }
 
-    private Summary await(Recording sink, int unchanged, Duration timeout) throws InterruptedException {
+    /** The documents under {@code prefix} that the state says were sent, and this run did not send again. */
+    private static Map<String, String> sentEarlier(IngestState state, String prefix, Recording sink) {
+        Map<String, String> earlier = new LinkedHashMap<>();
+        for (String key : state.keys()) {
+            if (key.startsWith(prefix)) {
+                state.get(key)
+                        .filter(entry -> !sink.versions.containsKey(entry.docId()))
+                        .filter(entry -> !sink.deletions.contains(entry.docId()))
+                        .ifPresent(entry -> earlier.put(entry.docId(), entry.contentHash()));
+            }
+        }
+        return earlier;
+    }
+
+    private Summary await(Recording sink, Map<String, String> earlier, int unchanged, Duration timeout)
+            throws InterruptedException {
         int indexed = 0;
         int deleted = 0;
         long chunks = 0;
         List<String> failures = new ArrayList<>();
+        Map<String, String> versions = new LinkedHashMap<>(sink.versions);
         Set<String> pending = new LinkedHashSet<>(sink.versions.keySet());
         pending.addAll(sink.deletions);
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextLine = 0;
-        try (StatusView statuses = StatusView.start(Map.of("bootstrap.servers", bootstrapServers))) {
+        int fromEarlier = 0;
+        boolean brokerLost = false;
+        Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrapServers);
+        try (StatusView statuses = StatusView.start(kafka);
+                Admin admin = Admin.create(Map.of(
+                        "bootstrap.servers", bootstrapServers,
+                        "request.timeout.ms", 5_000,
+                        "default.api.timeout.ms", 5_000))) {
+            BrokerWatch broker = new BrokerWatch(admin);
+            while (!earlier.isEmpty() && !statuses.caughtUp() && System.nanoTime() < deadline) {
+                if (broker.lostFor().compareTo(BROKER_LOST_AFTER) >= 0) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            for (var entry : earlier.entrySet()) {
+                if (statuses.awaitVersion(entry.getKey(), entry.getValue(), Duration.ZERO)
+                                .outcome()
+                        == StatusView.Outcome.PENDING) {
+                    versions.put(entry.getKey(), entry.getValue());
+                    pending.add(entry.getKey());
+                    fromEarlier++;
+                }
+            }
+            unchanged -= fromEarlier;
             while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                if (broker.lostFor().compareTo(BROKER_LOST_AFTER) >= 0) {
+                    brokerLost = true;
+                    out.printf(
+                            "lost the broker at %s: no answer for %d s (%s). The %d documents still waiting may be"
+                                    + " processed once it is back: run the same ingest again to wait for them%n",
+                            bootstrapServers, BROKER_LOST_AFTER.toSeconds(), broker.lastError(), pending.size());
+                    break;
+                }
                 for (var it = pending.iterator(); it.hasNext(); ) {
                     String docId = it.next();
-                    String version = sink.versions.get(docId);
+                    String version = versions.get(docId);
                     if (version != null) {
                         StatusView.Wait wait = statuses.awaitVersion(docId, version, Duration.ZERO);
                         switch (wait.outcome()) {
@@ -137,8 +211,12 @@ final class IngestAndWait {
                 }
                 if (System.nanoTime() >= nextLine) {
                     out.printf(
-                            "indexed %d, deleted %d, failed %d, waiting for %d%n",
-                            indexed, deleted, failures.size(), pending.size());
+                            "indexed %d, deleted %d, failed %d, waiting for %d%s%n",
+                            indexed,
+                            deleted,
+                            failures.size(),
+                            pending.size(),
+                            fromEarlier > 0 ? " (" + fromEarlier + " sent by an earlier run)" : "");
                     nextLine = System.nanoTime() + Duration.ofSeconds(2).toNanos();
                 }
                 if (!pending.isEmpty()) {
@@ -147,7 +225,7 @@ final class IngestAndWait {
             }
         }
         failures.forEach(failure -> out.println("failed " + failure));
-        if (!pending.isEmpty()) {
+        if (!pending.isEmpty() && !brokerLost) {
             out.printf(
                     "%d documents were not indexed within %s; `./ragstream status` shows where they are%n",
                     pending.size(), timeout);
@@ -159,11 +237,58 @@ final class IngestAndWait {
                 failures.size(),
                 pending.size(),
                 unchanged,
-                chunks);
+                chunks,
+                brokerLost);
         out.printf(
                 "done: %d documents indexed (%d chunks), %d deleted, %d failed, %d unchanged%n",
                 indexed, chunks, deleted, failures.size(), unchanged);
         return summary;
+    }
+
+    /** Asks the broker for its cluster id every few seconds, in the background, and says how long it has not answered. */
+    private static final class BrokerWatch {
+        private static final long EVERY_NANOS = Duration.ofSeconds(2).toNanos();
+
+        private final Admin admin;
+        private KafkaFuture<String> asked;
+        private long askedAt;
+        private long failingSince = -1;
+        private String lastError = "";
+
+        BrokerWatch(Admin admin) {
+            this.admin = admin;
+        }
+
+        Duration lostFor() {
+            long now = System.nanoTime();
+            if (asked == null) {
+                asked = admin.describeCluster().clusterId();
+                askedAt = now;
+            } else if (asked.isDone()) {
+                try {
+                    asked.getNow(null);
+                    failingSince = -1;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | RuntimeException e) {
+                    lastError = e.getCause() != null ? e.getCause().toString() : e.toString();
+                    if (failingSince < 0) {
+                        failingSince = askedAt;
+                    }
+                }
+                if (now - askedAt >= EVERY_NANOS) {
+                    asked = admin.describeCluster().clusterId();
+                    askedAt = now;
+                }
+            } else if (now - askedAt > Duration.ofSeconds(10).toNanos() && failingSince < 0) {
+                failingSince = askedAt; // no answer at all, not even an error
+            }
+            return failingSince < 0 ? Duration.ZERO : Duration.ofNanos(now - failingSince);
+        }
+
+        String lastError() {
+            return lastError.isEmpty() ? "no answer" : lastError;
+        }
     }
 
     /** Passes documents on and remembers which versions and deletions it sent. */

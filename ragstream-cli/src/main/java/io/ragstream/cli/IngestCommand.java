@@ -43,6 +43,9 @@ final class IngestCommand implements Callable<Integer> {
             IngestAndWait.Summary summary =
                     new IngestAndWait(local, bootstrap, System.out).run(target, allowedAddresses, timeout);
             failed += summary.failed() + summary.pending();
+            if (summary.brokerLost()) {
+                break;
+            }
         }
         return failed > 0 ? 1 : 0;
     }

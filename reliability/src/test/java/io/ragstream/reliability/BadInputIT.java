@@ -471,7 +471,8 @@ class BadInputIT {
                 TENANT,
                 EntryPoint.FILES.source,
                 Duration.ofMinutes(5),
-                Duration.ofMillis(500));
+                Duration.ofMillis(500),
+                false);
         RecordingSink sink = new RecordingSink(kafkaSink);
         Map<String, String> scanEnders = new LinkedHashMap<>();
         ByteArrayOutputStream log = new ByteArrayOutputStream();

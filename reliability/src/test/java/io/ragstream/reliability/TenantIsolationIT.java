@@ -217,7 +217,8 @@ class TenantIsolationIT {
                                             tenant,
                                             defaults.source(),
                                             defaults.rescanInterval(),
-                                            defaults.settleDelay()),
+                                            defaults.settleDelay(),
+                                            false),
                                     fileSink,
                                     state,
                                     new IngestCounters()));

@@ -1,5 +1,6 @@
 package io.ragstream.store;
 
+import io.ragstream.model.FieldLimits;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import java.util.Optional;
  * @param sequence that version's place among the document's versions: a store never lets a lower sequence replace a
  *     higher one
  * @param ingestedAt when the chunk was written to the store
+ *     <p>Held to {@link FieldLimits}, so every store keeps the same: the title and each heading are cut to their limit
+ *     (the path to its depth); a URI, a tag or a text past its limit is refused.
  */
 public record ChunkRecord(
         String chunkId,
@@ -42,10 +45,28 @@ public record ChunkRecord(
         if (sequence < 0) {
             throw new IllegalArgumentException("chunk " + chunkId + " has sequence " + sequence + "; it must be ≥ 0");
         }
-        title = title == null ? Optional.empty() : title;
-        headingPath = headingPath == null ? List.of() : List.copyOf(headingPath);
+        title = title == null ? Optional.empty() : title.map(t -> FieldLimits.cut(t, FieldLimits.TITLE_BYTES));
+        headingPath = headingPath == null
+                ? List.of()
+                : headingPath.stream()
+                        .limit(FieldLimits.HEADING_DEPTH)
+                        .map(heading -> FieldLimits.cut(heading, FieldLimits.HEADING_BYTES))
+                        .toList();
         tags = tags == null ? List.of() : List.copyOf(tags);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        requireAtMost(chunkId, "uri", uri, FieldLimits.URI_BYTES);
+        requireAtMost(chunkId, "text", text, FieldLimits.CHUNK_TEXT_BYTES);
+        for (String tag : tags) {
+            requireAtMost(chunkId, "tag", tag, FieldLimits.TAG_BYTES);
+        }
+    }
+
+    private static void requireAtMost(String chunkId, String field, String value, int maxBytes) {
+        int bytes = FieldLimits.utf8Length(value);
+        if (bytes > maxBytes) {
+            throw new IllegalArgumentException("chunk %s: its %s is %,d bytes in UTF-8, above the %,d a store keeps"
+                    .formatted(chunkId, field, bytes, maxBytes));
+        }
     }
 
     /** A chunk written outside the pipeline (a test, a benchmark, a hand-made corpus), at sequence 0. */

@@ -50,6 +50,7 @@ import io.milvus.v2.service.vector.request.data.EmbeddedText;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.request.ranker.RRFRanker;
 import io.milvus.v2.service.vector.response.SearchResp;
+import io.ragstream.model.FieldLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,14 +83,14 @@ public final class MilvusVectorStore implements VectorStore {
     static final int TENANT_MAX_LENGTH = 64;
     static final int VERSION_MAX_LENGTH = 64;
     static final int SOURCE_MAX_LENGTH = 64;
-    static final int URI_MAX_LENGTH = 8192;
-    static final int TITLE_MAX_LENGTH = 2048;
-    static final int TEXT_MAX_LENGTH = 65535;
+    static final int URI_MAX_LENGTH = FieldLimits.URI_BYTES;
+    static final int TITLE_MAX_LENGTH = FieldLimits.TITLE_BYTES;
+    static final int TEXT_MAX_LENGTH = FieldLimits.CHUNK_TEXT_BYTES;
     static final int MODEL_ID_MAX_LENGTH = 256;
-    static final int HEADING_PATH_MAX_DEPTH = 64;
-    static final int HEADING_MAX_LENGTH = 1024;
+    static final int HEADING_PATH_MAX_DEPTH = FieldLimits.HEADING_DEPTH;
+    static final int HEADING_MAX_LENGTH = FieldLimits.HEADING_BYTES;
     static final int TAGS_MAX_COUNT = 64;
-    static final int TAG_MAX_LENGTH = 256;
+    static final int TAG_MAX_LENGTH = FieldLimits.TAG_BYTES;
 
     /** How long {@link #connect(String, Optional)} waits for the server to answer. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -125,7 +126,7 @@ public final class MilvusVectorStore implements VectorStore {
     /** How long the SDK itself retries a failing call before the store reports it unavailable. */
     private static final Duration SDK_RETRY_BUDGET = Duration.ofSeconds(5);
     /** Milvus answers at most this many rows per query; a document of more chunks is read in part. */
-    private static final int MAX_CHUNKS_PER_DOCUMENT = 16_384;
+    private static final int MAX_CHUNKS_PER_DOCUMENT = FieldLimits.CHUNKS_PER_DOCUMENT;
     /** Ids removed by one delete RPC. */
     private static final int DELETE_BATCH = 4_096;
     /** What the store reads of a row to decide what a write leaves behind. */

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import io.ragstream.model.FieldLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,6 +152,42 @@ abstract class VectorStoreContract {
         assertThat(hits.getFirst().chunk()).isEqualTo(stored);
         assertThat(hits.getFirst().score()).isCloseTo(1.0, offset(1e-3));
         assertThat(hits.get(1).chunk()).isEqualTo(untitled);
+    }
+
+    /**
+     * Milvus counts its VARCHAR limits in UTF-8 bytes: a Korean heading of more than about 340 characters was refused by
+     * Milvus every time and kept whole by Lucene. Every store now keeps the same cut title and headings.
+     */
+    @Test
+    void aLongKoreanTitleAndHeadingAreCutTheSameWayOnEveryStore() {
+        String title = "분기별 실적 보고서 ".repeat(100);
+        String heading = "서울 지역 고객 갱신 현황 ".repeat(30);
+        ChunkRecord written = chunk("web:korean-long", 0)
+                .title(title)
+                .headingPath("개요", heading)
+                .text("고객 갱신율이 올랐다.")
+                .record();
+        store.upsert(collection, List.of(new EmbeddedChunk(written, randomUnitVector(random))));
+
+        ChunkRecord read = store.chunksOf(collection, "web:korean-long").getFirst();
+
+        assertThat(read.title()).contains(FieldLimits.cut(title, FieldLimits.TITLE_BYTES));
+        assertThat(FieldLimits.utf8Length(read.title().orElseThrow()))
+                .isBetween(FieldLimits.TITLE_BYTES - 2, FieldLimits.TITLE_BYTES);
+        assertThat(read.headingPath()).containsExactly("개요", FieldLimits.cut(heading, FieldLimits.HEADING_BYTES));
+        assertThat(read).isEqualTo(written);
+    }
+
+    @Test
+    void aTagOrAUriLongerThanTheSizeModelIsRefusedNamingTheLimit() {
+        assertThatThrownBy(() -> chunk("web:tagged", 0).tags("태그".repeat(50)).record())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tag is 300 bytes in UTF-8, above the 256 a store keeps");
+        assertThatThrownBy(() -> chunk("web:far", 0)
+                        .uri("https://example.com/" + "경로/".repeat(2000))
+                        .record())
+                .hasMessageContaining("uri is")
+                .hasMessageContaining("above the 8,192 a store keeps");
     }
 
     @Test

@@ -70,6 +70,9 @@ public final class FileLoader implements AutoCloseable {
      */
     private static final Duration RACY_WINDOW = Duration.ofSeconds(2);
 
+    /** The reason media files are counted under in the summary. */
+    public static final String SKIPPED_MEDIA = "media";
+
     private static final String SIZE = "size";
     private static final String MODIFIED = "modified";
 
@@ -326,11 +329,22 @@ public final class FileLoader implements AutoCloseable {
 
     private void load(Root root, Path file, Path relative, String key, BasicFileAttributes attributes) {
         counters.seen();
+        Optional<IngestState.Entry> previous = state.get(key);
+        if (!config.includeMedia() && MediaTypes.isMedia(FileTypes.contentType(file))) {
+            counters.skipped(SKIPPED_MEDIA);
+            log.debug("files skipped path={} reason=an image, audio, video or font file (files.include-media)", file);
+            if (previous.isPresent()) {
+                // Published before media were skipped: it leaves the knowledge base.
+                sink.delete(previous.get().docId(), config.tenant());
+                state.remove(key);
+                counters.deleted();
+            }
+            return;
+        }
         if (attributes.size() > config.maxFileBytes()) {
             skipTooLarge(file, attributes.size());
             return;
         }
-        Optional<IngestState.Entry> previous = state.get(key);
         Map<String, String> seen = Map.of(
                 SIZE, Long.toString(attributes.size()),
                 MODIFIED, attributes.lastModifiedTime().toString());

@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param rescanInterval how often watch mode walks every root again, for changes its file events missed
  * @param settleDelay how long a file must stay quiet after an event before it is read, so a file being written is
  *     published once
+ * @param includeMedia whether images, audio, video and fonts are published too ({@code files.include-media}); by
+ *     default they are skipped and counted as such: no parser reads text from them, and a folder of an HTML manual holds
+ *     more of them than pages
  */
 public record FileLoaderConfig(
         List<Path> roots,
@@ -31,7 +34,8 @@ public record FileLoaderConfig(
         String tenant,
         String source,
         Duration rescanInterval,
-        Duration settleDelay) {
+        Duration settleDelay,
+        boolean includeMedia) {
 
     public static final long DEFAULT_MAX_FILE_BYTES = 20L * 1024 * 1024;
 
@@ -49,7 +53,7 @@ public record FileLoaderConfig(
         requirePositive("files.settle-delay", settleDelay);
     }
 
-    /** No roots yet; every file but hidden ones, up to 20 MiB, rescanned every 5 minutes. */
+    /** No roots yet; every file but hidden ones and media, up to 20 MiB, rescanned every 5 minutes. */
     public static FileLoaderConfig defaults() {
         return new FileLoaderConfig(
                 List.of(),
@@ -59,34 +63,67 @@ public record FileLoaderConfig(
                 "default",
                 "files",
                 Duration.ofMinutes(5),
-                Duration.ofMillis(500));
+                Duration.ofMillis(500),
+                false);
     }
 
     public FileLoaderConfig withRoots(Path... roots) {
         return new FileLoaderConfig(
-                List.of(roots), include, exclude, maxFileBytes, tenant, source, rescanInterval, settleDelay);
+                List.of(roots),
+                include,
+                exclude,
+                maxFileBytes,
+                tenant,
+                source,
+                rescanInterval,
+                settleDelay,
+                includeMedia);
     }
 
     public FileLoaderConfig withInclude(String... globs) {
         return new FileLoaderConfig(
-                roots, List.of(globs), exclude, maxFileBytes, tenant, source, rescanInterval, settleDelay);
+                roots,
+                List.of(globs),
+                exclude,
+                maxFileBytes,
+                tenant,
+                source,
+                rescanInterval,
+                settleDelay,
+                includeMedia);
     }
 
     public FileLoaderConfig withExclude(String... globs) {
         return new FileLoaderConfig(
-                roots, include, List.of(globs), maxFileBytes, tenant, source, rescanInterval, settleDelay);
+                roots,
+                include,
+                List.of(globs),
+                maxFileBytes,
+                tenant,
+                source,
+                rescanInterval,
+                settleDelay,
+                includeMedia);
     }
 
     public FileLoaderConfig withMaxFileBytes(long maxFileBytes) {
-        return new FileLoaderConfig(roots, include, exclude, maxFileBytes, tenant, source, rescanInterval, settleDelay);
+        return new FileLoaderConfig(
+                roots, include, exclude, maxFileBytes, tenant, source, rescanInterval, settleDelay, includeMedia);
     }
 
     public FileLoaderConfig withRescanInterval(Duration rescanInterval) {
-        return new FileLoaderConfig(roots, include, exclude, maxFileBytes, tenant, source, rescanInterval, settleDelay);
+        return new FileLoaderConfig(
+                roots, include, exclude, maxFileBytes, tenant, source, rescanInterval, settleDelay, includeMedia);
+    }
+
+    public FileLoaderConfig withIncludeMedia(boolean includeMedia) {
+        return new FileLoaderConfig(
+                roots, include, exclude, maxFileBytes, tenant, source, rescanInterval, settleDelay, includeMedia);
     }
 
     public FileLoaderConfig withSettleDelay(Duration settleDelay) {
-        return new FileLoaderConfig(roots, include, exclude, maxFileBytes, tenant, source, rescanInterval, settleDelay);
+        return new FileLoaderConfig(
+                roots, include, exclude, maxFileBytes, tenant, source, rescanInterval, settleDelay, includeMedia);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -13,9 +13,10 @@ final class FileTypes {
 
     private FileTypes() {}
 
-    /** By extension first, then as the platform guesses it, else {@code application/octet-stream}. */
+    /** By extension first (formats the pipeline reads, then media), then as the platform guesses it, else octet-stream. */
     static String contentType(Path file) {
-        Optional<String> known = MediaTypes.byFileName(file.getFileName().toString());
+        String name = file.getFileName().toString();
+        Optional<String> known = MediaTypes.byFileName(name).or(() -> MediaTypes.mediaByFileName(name));
         if (known.isPresent()) {
             return known.get();
         }

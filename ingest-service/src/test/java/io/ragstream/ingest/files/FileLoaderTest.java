@@ -70,6 +70,40 @@ class FileLoaderTest {
         assertThat(publishedPaths()).containsExactly("a.md", "sub/data.bin");
     }
 
+    /**
+     * A folder of a real HTML manual held 2,046 images and fonts beside 1,326 pages, and each was indexed as a document
+     * with no chunks. They are skipped by default now, and the summary says how many.
+     */
+    @Test
+    void imagesAudioVideoAndFontsAreSkippedByDefaultAndCountedAsMedia() throws IOException {
+        write("manual/index.html", "<html><body><p>Install</p></body></html>");
+        write("manual/images/diagram.png", "png bytes");
+        write("manual/images/photo.JPG", "jpeg bytes");
+        write("manual/fonts/body.woff2", "font bytes");
+        write("manual/media/intro.mp4", "video bytes");
+        write("manual/media/notes.txt", "notes");
+
+        FileLoadSummary summary = scan(config());
+
+        assertThat(publishedPaths()).containsExactly("manual/index.html", "manual/media/notes.txt");
+        assertThat(summary.skipped()).isEqualTo(4);
+        assertThat(counters.skippedCount(FileLoader.SKIPPED_MEDIA)).isEqualTo(4);
+        assertThat(counters.line("files")).contains("skipped 4 (media 4)");
+    }
+
+    @Test
+    void mediaAreLoadedWhenAskedForAndLeaveWhenSkippedLater() throws IOException {
+        write("diagram.png", "png bytes");
+
+        scan(config().withIncludeMedia(true));
+        assertThat(publishedPaths()).containsExactly("diagram.png");
+
+        FileLoadSummary second = scan(config());
+
+        assertThat(second.deleted()).isEqualTo(1);
+        assertThat(sink.deleted()).hasSize(1);
+    }
+
     @Test
     void documentIsNamedByTheFileUriAndCarriesItsPathAndRoot() throws IOException {
         Path file = write("docs/intro.md", "# Intro\n\n소개\n");

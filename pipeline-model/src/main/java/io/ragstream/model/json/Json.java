@@ -1,16 +1,24 @@
 package io.ragstream.model.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.ragstream.model.Topics;
 
 /** The one JSON mapping every ragstream topic and API uses: ISO-8601 instants, {@code Optional} as absent-or-value. */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    // A string may be as long as the largest record a topic holds: a document's base64 content is one.
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength(Topics.MAX_MESSAGE_BYTES)
+                            .build())
+                    .build())
             .addModule(new Jdk8Module())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

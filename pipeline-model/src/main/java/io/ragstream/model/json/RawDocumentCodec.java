@@ -11,6 +11,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.ragstream.model.ContractViolationException;
 import io.ragstream.model.ContractViolationException.Violation;
+import io.ragstream.model.FieldLimits;
 import io.ragstream.model.Ids;
 import io.ragstream.model.RawDocument;
 import java.io.IOException;
@@ -116,9 +117,35 @@ public final class RawDocumentCodec {
             violations.add(toViolation(message));
         }
         if (violations.isEmpty()) {
+            checkSizesInBytes(tree, violations);
             checkContentAgainstHash(tree, violations);
         }
         return List.copyOf(violations);
+    }
+
+    /**
+     * The limits a schema counts in characters but a store counts in UTF-8 bytes ({@link FieldLimits}): a URI or a tag
+     * a store cannot keep is refused here, at the door, rather than by one store and not the other.
+     */
+    private static void checkSizesInBytes(JsonNode tree, List<Violation> violations) {
+        checkBytes("$.uri", tree.get("uri"), FieldLimits.URI_BYTES, violations);
+        JsonNode tags = tree.path("tags");
+        for (int i = 0; i < tags.size(); i++) {
+            checkBytes("$.tags[" + i + "]", tags.get(i), FieldLimits.TAG_BYTES, violations);
+        }
+    }
+
+    private static void checkBytes(String field, JsonNode value, int maxBytes, List<Violation> violations) {
+        if (value == null || !value.isTextual()) {
+            return;
+        }
+        int bytes = FieldLimits.utf8Length(value.asText());
+        if (bytes > maxBytes) {
+            violations.add(new Violation(
+                    field,
+                    "max-utf8-bytes",
+                    "is %,d bytes in UTF-8, above the %,d a store keeps; shorten it".formatted(bytes, maxBytes)));
+        }
     }
 
     private static void checkContentAgainstHash(JsonNode tree, List<Violation> violations) {

@@ -9,6 +9,7 @@ import io.ragstream.model.ContractViolationException;
 import io.ragstream.model.ContractViolationException.Violation;
 import io.ragstream.model.Ids;
 import io.ragstream.model.RawDocument;
+import io.ragstream.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -56,6 +57,46 @@ class RawDocumentCodecTest {
         assertThat(read.contentEncoding()).isEqualTo(ContentEncoding.BASE64);
         assertThat(read.contentBytes()).isEqualTo(pdf);
         assertThat(read.contentHash()).isEqualTo(Ids.contentHash(pdf));
+    }
+
+    /**
+     * The doors accept a document as large as a docs.raw record holds (about 24 MiB of content), but the JSON reader kept
+     * Jackson's default of 20,000,000 characters per string: a binary of 15 MB or more, 20 MB once in base64, was
+     * accepted at the door and dead-lettered by the chunker as "not valid JSON".
+     */
+    @Test
+    void aDocumentAsLargeAsTheDoorsAcceptIsReadBack() {
+        byte[] large = new byte[Topics.MAX_CONTENT_BYTES];
+        new java.util.Random(7).nextBytes(large);
+        RawDocument doc = RawDocument.builder()
+                .source("fs")
+                .uri("file:///kb/scan.pdf")
+                .bytes("application/pdf", large)
+                .build();
+
+        byte[] json = codec.encode(doc);
+
+        assertThat(json.length).isLessThan(Topics.MAX_MESSAGE_BYTES);
+        assertThat(codec.decode(json).contentBytes()).isEqualTo(large);
+    }
+
+    /** The schema counts characters, a store UTF-8 bytes: a Korean tag of 100 characters fit one and not the other. */
+    @Test
+    void aTagOrAUriTooLongInUtf8BytesIsRefusedAtTheDoor() {
+        RawDocument doc = RawDocument.builder()
+                .source("crm")
+                .uri("https://example.com/" + "문서".repeat(1400))
+                .tags(List.of("ok", "태그".repeat(50)))
+                .text("text/plain", "hello")
+                .build();
+
+        assertThatThrownBy(() -> codec.encode(doc))
+                .isInstanceOfSatisfying(ContractViolationException.class, e -> assertThat(e.violations())
+                        .extracting(Violation::field, Violation::rule)
+                        .containsExactly(
+                                org.assertj.core.groups.Tuple.tuple("$.uri", "max-utf8-bytes"),
+                                org.assertj.core.groups.Tuple.tuple("$.tags[1]", "max-utf8-bytes")))
+                .hasMessageContaining("300 bytes in UTF-8, above the 256 a store keeps");
     }
 
     @Test

@@ -176,12 +176,7 @@ class ChunkerTopologyTest {
     @Test
     void unparseableVersionIsDeadLetteredAndReplacesTheOldChunksWithNone() {
         RawDocument good = markdown("https://kb.test/report", "Readable first version.");
-        RawDocument corrupt = RawDocument.builder()
-                .tenant("acme")
-                .source("fs")
-                .uri("https://kb.test/report")
-                .bytes("application/pdf", "%PDF-1.7 not really".getBytes(StandardCharsets.US_ASCII))
-                .build();
+        RawDocument corrupt = corruptPdf();
         docs.pipeInput(good.docId(), good);
         chunks.readRecordsToList();
         status.readRecordsToList();
@@ -233,12 +228,7 @@ class ChunkerTopologyTest {
      */
     @Test
     void anUnreadableVersionPublishedAgainIsTriedAgain() {
-        RawDocument corrupt = RawDocument.builder()
-                .tenant("acme")
-                .source("fs")
-                .uri("https://kb.test/report")
-                .bytes("application/pdf", "%PDF-1.7 not really".getBytes(StandardCharsets.US_ASCII))
-                .build();
+        RawDocument corrupt = corruptPdf();
         docs.pipeInput(corrupt.docId(), corrupt);
         chunks.readRecordsToList();
         deadLetters.readRecordsToList();
@@ -567,6 +557,16 @@ class ChunkerTopologyTest {
                 .uri("crm://accounts/1234")
                 .text("text/plain", text)
                 .fetchedAt(CLOCK.instant().plusSeconds(secondsLater))
+                .build();
+    }
+
+    /** A PDF no parser can read, at the URI of the report the tests update. */
+    private static RawDocument corruptPdf() {
+        return RawDocument.builder()
+                .tenant("acme")
+                .source("fs")
+                .uri("https://kb.test/report")
+                .bytes("application/pdf", "%PDF-1.7 not really".getBytes(StandardCharsets.US_ASCII))
                 .build();
     }
 

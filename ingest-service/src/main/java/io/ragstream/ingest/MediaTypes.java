@@ -87,20 +87,19 @@ public final class MediaTypes {
 
     /** The media type a file name's extension stands for, when it is one of the formats the pipeline parses. */
     public static Optional<String> byFileName(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        return dot < 0
-                ? Optional.empty()
-                : Optional.ofNullable(
-                        BY_EXTENSION.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT)));
+        return extension(fileName).map(BY_EXTENSION::get);
     }
 
     /** The media type of an image, audio, video or font file name, which no parser of the pipeline reads text from. */
     public static Optional<String> mediaByFileName(String fileName) {
+        return extension(fileName).map(MEDIA_BY_EXTENSION::get);
+    }
+
+    private static Optional<String> extension(String fileName) {
         int dot = fileName.lastIndexOf('.');
         return dot < 0
                 ? Optional.empty()
-                : Optional.ofNullable(
-                        MEDIA_BY_EXTENSION.get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT)));
+                : Optional.of(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     /** Whether this media type (parameters ignored) is an image, audio, video or a font. */

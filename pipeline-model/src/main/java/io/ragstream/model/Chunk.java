@@ -28,11 +28,6 @@ public record Chunk(
                             .formatted(chunkId, ordinal, tokenCount, startOffset, endOffset));
         }
         // Held to the size model here already, so a chunks record of many chunks under long headings stays small.
-        headingPath = headingPath == null
-                ? List.of()
-                : headingPath.stream()
-                        .limit(FieldLimits.HEADING_DEPTH)
-                        .map(heading -> FieldLimits.cut(heading, FieldLimits.HEADING_BYTES))
-                        .toList();
+        headingPath = FieldLimits.headingPath(headingPath);
     }
 }

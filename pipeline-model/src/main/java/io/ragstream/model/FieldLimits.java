@@ -1,6 +1,7 @@
 package io.ragstream.model;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The size model every stage holds a document to, so that what one store keeps the other keeps too. Lengths are UTF-8
@@ -26,6 +27,16 @@ public final class FieldLimits {
     public static final int CHUNKS_PER_DOCUMENT = 16_384;
 
     private FieldLimits() {}
+
+    /** A heading path held to the model: at most {@link #HEADING_DEPTH} headings, each cut to {@link #HEADING_BYTES}. */
+    public static List<String> headingPath(List<String> headings) {
+        return headings == null
+                ? List.of()
+                : headings.stream()
+                        .limit(HEADING_DEPTH)
+                        .map(heading -> cut(heading, HEADING_BYTES))
+                        .toList();
+    }
 
     public static int utf8Length(String value) {
         int bytes = 0;

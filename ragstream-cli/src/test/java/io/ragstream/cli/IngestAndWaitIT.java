@@ -1,6 +1,7 @@
 package io.ragstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ragstream.config.TopicSetup;
 import io.ragstream.testkit.KafkaFixture;
@@ -97,11 +98,7 @@ class IngestAndWaitIT {
                     throw new IllegalStateException(e);
                 }
             });
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!output.text().contains("waiting for 1") && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
-            assertThat(output.text()).contains("waiting for 1");
+            await().atMost(Duration.ofSeconds(60)).until(() -> output.text().contains("waiting for 1"));
             String bootstrap = kafka.bootstrapServers();
 
             kafka.stop();

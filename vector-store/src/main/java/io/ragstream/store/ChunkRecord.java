@@ -46,12 +46,7 @@ public record ChunkRecord(
             throw new IllegalArgumentException("chunk " + chunkId + " has sequence " + sequence + "; it must be ≥ 0");
         }
         title = title == null ? Optional.empty() : title.map(t -> FieldLimits.cut(t, FieldLimits.TITLE_BYTES));
-        headingPath = headingPath == null
-                ? List.of()
-                : headingPath.stream()
-                        .limit(FieldLimits.HEADING_DEPTH)
-                        .map(heading -> FieldLimits.cut(heading, FieldLimits.HEADING_BYTES))
-                        .toList();
+        headingPath = FieldLimits.headingPath(headingPath);
         tags = tags == null ? List.of() : List.copyOf(tags);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         requireAtMost(chunkId, "uri", uri, FieldLimits.URI_BYTES);

@@ -15,6 +15,7 @@ import io.ragstream.model.DocumentInfo;
 import io.ragstream.model.Ids;
 import io.ragstream.model.Topics;
 import io.ragstream.model.json.ChunkMessageSerde;
+import io.ragstream.status.ConsumerLag;
 import io.ragstream.testkit.KafkaFixture;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -239,14 +240,12 @@ final class EmbedderBench implements Callable<Integer> {
     }
 
     private static boolean caughtUp(KafkaFixture kafka, String group) throws Exception {
-        Map<TopicPartition, Long> ends = endOffsets(kafka);
-        var committed = kafka.admin()
-                .listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get();
-        return ends.entrySet().stream()
-                .allMatch(e -> committed.get(e.getKey()) != null
-                        && committed.get(e.getKey()).offset() >= e.getValue());
+        return ConsumerLag.of(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                        group,
+                        Topics.CHUNKS,
+                        Duration.ofSeconds(30))
+                == 0;
     }
 
     private static Map<TopicPartition, Long> endOffsets(KafkaFixture kafka) throws Exception {

@@ -30,6 +30,7 @@ import io.ragstream.model.json.Json;
 import io.ragstream.model.json.RawDocumentSerde;
 import io.ragstream.query.QueryConfig;
 import io.ragstream.query.QueryService;
+import io.ragstream.status.ConsumerLag;
 import io.ragstream.status.StatusView;
 import io.ragstream.store.LuceneVectorStore;
 import io.ragstream.store.SharedStore;
@@ -46,19 +47,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -349,31 +345,12 @@ final class PipelineBench implements Callable<Integer> {
 
     /** Until the chunker and the embedder have read and committed everything on their topics. */
     private static void awaitCaughtUp(KafkaFixture kafka, String chunkerGroup, String embedderGroup) throws Exception {
-        Admin admin = kafka.admin();
-        while (lag(admin, chunkerGroup, Topics.DOCS_RAW) > 0 || lag(admin, embedderGroup, Topics.CHUNKS) > 0) {
+        Map<String, Object> settings = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        Duration timeout = Duration.ofSeconds(30);
+        while (ConsumerLag.of(settings, chunkerGroup, Topics.DOCS_RAW, timeout) > 0
+                || ConsumerLag.of(settings, embedderGroup, Topics.CHUNKS, timeout) > 0) {
             Thread.sleep(20);
         }
-    }
-
-    private static long lag(Admin admin, String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS)
-                .get(topic)
-                .partitions()
-                .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        long lag = 0;
-        for (var end :
-                admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).entrySet()) {
-            OffsetAndMetadata done = committed.get(end.getKey());
-            // The last offset of a transactional topic is a commit marker no consumer commits past: 1 is caught up.
-            lag += Math.max(0, end.getValue().offset() - (done == null ? 0 : done.offset()) - 1);
-        }
-        return lag;
     }
 
     /** Publishes one new document at a time at the steady rate; each one's time from send to its first search hit. */

@@ -5,6 +5,7 @@ import io.ragstream.embedder.EmbedderConfig;
 import io.ragstream.model.DocumentStatus;
 import io.ragstream.model.Topics;
 import io.ragstream.model.json.DocumentStatusSerde;
+import io.ragstream.status.ConsumerLag;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
         description = "Show the pipeline: records per topic, what each stage still has to read (lag), documents per"
                 + " state and the chunks indexed, from the status topic.")
 final class StatusCommand implements Callable<Integer> {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Mixin
     RagstreamCli.Home home = new RagstreamCli.Home();
@@ -56,10 +58,12 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("lag (records a stage has not read yet):");
             System.out.printf(
                     "  %-24s %,10d%n",
-                    "chunker", lag(admin, ChunkerConfig.defaults().applicationId(), Topics.DOCS_RAW, ends));
+                    "chunker",
+                    ConsumerLag.of(settings, ChunkerConfig.defaults().applicationId(), Topics.DOCS_RAW, TIMEOUT));
             System.out.printf(
                     "  %-24s %,10d%n",
-                    "embedder", lag(admin, EmbedderConfig.defaults().groupId(), Topics.CHUNKS, ends));
+                    "embedder",
+                    ConsumerLag.of(settings, EmbedderConfig.defaults().groupId(), Topics.CHUNKS, TIMEOUT));
         }
         printDocuments(settings);
         return 0;
@@ -77,19 +81,6 @@ final class StatusCommand implements Callable<Integer> {
         ListOffsetsResult result = admin.listOffsets(request);
         return result.all().get(30, TimeUnit.SECONDS).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    }
-
-    private static long lag(Admin admin, String group, String topic, Map<TopicPartition, Long> ends) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS);
-        return ends.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(topic))
-                .mapToLong(e -> {
-                    OffsetAndMetadata done = committed.get(e.getKey());
-                    return e.getValue() - (done == null ? 0 : done.offset());
-                })
-                .sum();
     }
 
     /** Reads the compacted status topic to its end: the latest status of every document. */

@@ -520,7 +520,7 @@ class UploadApiIT {
                         "metadata"),
                 refusal(
                         "a body over the limit",
-                        () -> acme.postJson(with(without(text, "text"), "text", "x".repeat(25 << 20))),
+                        () -> acme.postJsonExpectingContinue(with(without(text, "text"), "text", "x".repeat(25 << 20))),
                         413,
                         "payload_too_large",
                         "the most one docs.raw record holds",

@@ -70,6 +70,18 @@ final class UploadClient {
         return send("POST", "/v1/documents", "application/json", json(body));
     }
 
+    /**
+     * {@code POST /v1/documents} of a JSON body with {@code Expect: 100-continue}: a server that refuses it from its
+     * Content-Length answers before the body is sent, and the answer cannot be lost to the connection reset that follows
+     * an unread body.
+     */
+    HttpResponse<String> postJsonExpectingContinue(Object body) {
+        return send(request("/v1/documents")
+                .expectContinue(true)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json(body))));
+    }
+
     HttpResponse<String> putJson(String id, Object body) {
         return send("PUT", "/v1/documents/" + encoded(id), "application/json", json(body));
     }

@@ -16,11 +16,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
-/**
- * The chunker's Kafka Streams topology: {@code docs.raw} → validate, skip unchanged, parse, chunk → {@code chunks}; and
- * {@code status} → remember the versions a later stage failed. Both topics are keyed by docId and must have the same
- * number of partitions, as every ragstream topic does.
- */
+/** The chunker's Kafka Streams topology: {@code docs.raw} → validate, skip unchanged, parse, chunk → {@code chunks}. */
 public final class ChunkerTopology {
 
     /** Last version chunked per docId, with a changelog so it survives restarts and moves with its partition. */
@@ -40,10 +36,6 @@ public final class ChunkerTopology {
                 .branch((docId, outcome) -> outcome instanceof Outcome.Chunks, Branched.as("chunks"))
                 .branch((docId, outcome) -> outcome instanceof Outcome.DeadLetter, Branched.as("dead-letters"))
                 .defaultBranch(Branched.as("status"));
-
-        // A version the embedder failed is remembered as failed, so publishing it again is not skipped as unchanged.
-        builder.stream(Topics.STATUS, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(FailureListener::new, Named.as("failures"), VERSIONS_STORE);
 
         outcomes.get("to-chunks")
                 .mapValues(outcome -> ((Outcome.Chunks) outcome).message())

@@ -70,11 +70,6 @@ record LastVersion(
                 failed);
     }
 
-    /** This version, which a later stage could not index: published again, it is chunked again. */
-    LastVersion asFailed() {
-        return new LastVersion(version, chunkCount, sequence, fetchedAt, tenant, description, true);
-    }
-
     /** The document is deleted: no version held, but the fetch time and the tenant are kept. */
     LastVersion deleted(long sequence, Optional<String> tenant) {
         return new LastVersion(Optional.empty(), 0, sequence, fetchedAt, tenant, Optional.empty(), false);

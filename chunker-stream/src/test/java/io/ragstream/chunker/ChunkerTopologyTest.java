@@ -53,7 +53,6 @@ class ChunkerTopologyTest {
     private TestOutputTopic<String, ChunkMessage> chunks;
     private TestOutputTopic<String, byte[]> deadLetters;
     private TestOutputTopic<String, DocumentStatus> status;
-    private TestInputTopic<String, DocumentStatus> statusIn;
 
     @BeforeAll
     static void load() {
@@ -79,7 +78,6 @@ class ChunkerTopologyTest {
         chunks = driver.createOutputTopic(Topics.CHUNKS, new StringDeserializer(), new ChunkMessageSerde());
         deadLetters = driver.createOutputTopic(Topics.DOCS_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
         status = driver.createOutputTopic(Topics.STATUS, new StringDeserializer(), new DocumentStatusSerde());
-        statusIn = driver.createInputTopic(Topics.STATUS, new StringSerializer(), new DocumentStatusSerde());
     }
 
     @AfterEach
@@ -291,38 +289,6 @@ class ChunkerTopologyTest {
         }
         assertThat(DocumentChunking.MAX_RECORD_BYTES)
                 .isEqualTo(Topics.MAX_MESSAGE_BYTES - Topics.RECORD_OVERHEAD_BYTES);
-    }
-
-    /**
-     * A version the store refused past the embedder's retries was deleted and marked failed; publishing it again once
-     * the store took writes again was skipped by the chunker as unchanged, so the document was lost for good.
-     */
-    @Test
-    void aVersionTheEmbedderFailedIsChunkedAgainWhenPublishedAgain() {
-        RawDocument doc = markdown("https://kb.test/refused", "Refused once by the store.");
-        docs.pipeInput(doc.docId(), doc);
-        ChunkedDocument first = (ChunkedDocument) chunks.readValue();
-        status.readRecordsToList();
-
-        statusIn.pipeInput(
-                doc.docId(),
-                DocumentStatus.failed(
-                        doc.docId(),
-                        Optional.of("acme"),
-                        Optional.of(doc.version()),
-                        Optional.of(first.sequence()),
-                        "Milvus refused the write: rate limited"));
-        docs.pipeInput(doc.docId(), doc);
-
-        ChunkedDocument again = (ChunkedDocument) chunks.readValue();
-        assertThat(again.version()).isEqualTo(doc.version());
-        assertThat(again.sequence()).isGreaterThan(first.sequence());
-        assertThat(again.chunks()).isNotEmpty();
-
-        docs.pipeInput(doc.docId(), doc);
-        assertThat(chunks.isEmpty())
-                .as("once chunked again, the same version is unchanged again")
-                .isTrue();
     }
 
     @Test

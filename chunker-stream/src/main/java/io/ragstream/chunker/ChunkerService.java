@@ -1,5 +1,6 @@
 package io.ragstream.chunker;
 
+import io.ragstream.config.Supervised;
 import io.ragstream.embedding.OnnxModel;
 import io.ragstream.embedding.Tokenizer;
 import io.ragstream.model.Topics;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -19,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running chunker: the model's tokenizer, the parsers and the Kafka Streams app, wired from the configuration. */
-public final class ChunkerService implements AutoCloseable {
+public final class ChunkerService implements AutoCloseable, Supervised {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkerService.class);
     /** The broker's default {@code transaction.max.timeout.ms}: a longer transaction timeout is refused. */
@@ -30,11 +32,20 @@ public final class ChunkerService implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final Parsers parsers;
     private final KafkaStreams streams;
+    private final CompletableFuture<String> stoppedOnItsOwn;
 
-    private ChunkerService(Tokenizer tokenizer, Parsers parsers, KafkaStreams streams) {
+    private ChunkerService(
+            Tokenizer tokenizer, Parsers parsers, KafkaStreams streams, CompletableFuture<String> stoppedOnItsOwn) {
         this.tokenizer = tokenizer;
         this.parsers = parsers;
         this.streams = streams;
+        this.stoppedOnItsOwn = stoppedOnItsOwn;
+    }
+
+    /** Completes when Kafka Streams ends in state ERROR: nothing is chunked any more and the service must restart. */
+    @Override
+    public CompletableFuture<String> stoppedOnItsOwn() {
+        return stoppedOnItsOwn;
     }
 
     /** Creates missing topics if configured to, and starts the Streams app. */
@@ -58,14 +69,21 @@ public final class ChunkerService implements AutoCloseable {
             log.error("stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener((next, previous) -> log.info("state={} previous={}", next, previous));
+        CompletableFuture<String> stoppedOnItsOwn = new CompletableFuture<>();
+        streams.setStateListener((next, previous) -> {
+            log.info("state={} previous={}", next, previous);
+            if (next == KafkaStreams.State.ERROR) {
+                stoppedOnItsOwn.complete(
+                        "Kafka Streams is in state ERROR: its stream threads failed and were not" + " replaced");
+            }
+        });
         streams.start();
         log.info(
                 "chunker started model={} maxTokens={} overlapTokens={}",
                 model.spec().id(),
                 maxTokens,
                 limits.overlapTokens());
-        return new ChunkerService(tokenizer, parsers, streams);
+        return new ChunkerService(tokenizer, parsers, streams, stoppedOnItsOwn);
     }
 
     /**

@@ -65,8 +65,8 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             return;
         }
         Optional<LastVersion> last = Optional.ofNullable(versions.get(docId));
-        long sequence =
-                LastVersion.next(last, context.recordMetadata().orElseThrow().offset());
+        long offset = context.recordMetadata().orElseThrow().offset();
+        long sequence = LastVersion.next(last, offset);
         if (record.value() == null) {
             Optional<String> refusal = tombstoneRefusal(docId, last, tenantOf(record));
             if (refusal.isPresent()) {
@@ -128,7 +128,7 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             log.info("superseded docId={} version={} {}", docId, document.version(), reason);
             return;
         }
-        if (last.isPresent() && last.get().holds(document)) {
+        if (last.isPresent() && last.get().republishedBy(document, offset)) {
             versions.put(docId, last.get().seenAgain(document));
             log.debug("unchanged docId={} version={}", docId, document.version());
             return;

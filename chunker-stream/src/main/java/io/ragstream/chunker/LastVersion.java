@@ -52,10 +52,20 @@ record LastVersion(
      * Whether the candidate changes nothing the store holds: the same content, described the same way, and read the last
      * time. A version that could not be read is tried again when it is published again.
      */
-    boolean holds(RawDocument candidate) {
+    private boolean holds(RawDocument candidate) {
         return !failed
                 && version.filter(candidate.version()::equals).isPresent()
                 && description.filter(description(candidate)::equals).isPresent();
+    }
+
+    /**
+     * Whether the record at {@code offset} publishes again what the store holds: {@link #holds} it, and lies past the
+     * record the held version came from (its sequence). A record at or before that one is being read again after a
+     * transaction that did not commit; a store that kept that transaction's write (an instance killed mid-transaction)
+     * would otherwise have it skipped, its chunks and status never sent. Reading it again costs one more chunking.
+     */
+    boolean republishedBy(RawDocument candidate, long offset) {
+        return offset > sequence && holds(candidate);
     }
 
     /** This state, with the newest fetch time and tenant of a version it already holds. */

@@ -34,6 +34,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +116,26 @@ class ChunkerTopologyTest {
 
         assertThat(chunks.isEmpty()).isTrue();
         assertThat(status.isEmpty()).isTrue();
+    }
+
+    /**
+     * A store that kept the write of a transaction that was aborted (the instance died before the commit) says the
+     * version was chunked, yet its chunks and status never reached anyone. The record comes again at an offset the held
+     * version does not lie beyond: it is a replay, not a republish, and must be chunked again, never skipped.
+     */
+    @Test
+    void aRecordReadAgainAfterAnAbortedTransactionIsChunkedEvenWhenTheStoreKeptItsWrite() {
+        RawDocument doc = markdown("https://kb.test/a", "Chunked in a transaction that was aborted.");
+        KeyValueStore<String, LastVersion> versions = driver.getKeyValueStore(ChunkerTopology.VERSIONS_STORE);
+        versions.put(doc.docId(), LastVersion.of(doc, 1, 0, false));
+
+        docs.pipeInput(doc.docId(), doc);
+
+        assertThat(chunks.readValuesToList())
+                .singleElement()
+                .isInstanceOfSatisfying(ChunkedDocument.class, chunked -> assertThat(chunked.version())
+                        .isEqualTo(doc.version()));
+        assertThat(status.readValue().stage()).isEqualTo(Stage.CHUNKED);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ragstream.config.Supervised;
 import io.ragstream.embedding.Embedder;
 import io.ragstream.embedding.EmbedderOptions;
 import io.ragstream.embedding.OpenAiEmbedder;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running embedder: model, store, consumer loop and the health and metrics endpoints, wired from the configuration. */
-public final class EmbedderService implements AutoCloseable {
+public final class EmbedderService implements AutoCloseable, Supervised {
 
     /** Kafka's own default of {@code max.poll.interval.ms}. */
     private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
@@ -43,6 +45,7 @@ public final class EmbedderService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final EmbedderLoop loop;
     private final Thread loopThread;
+    private final CompletableFuture<String> stoppedOnItsOwn;
     private final KafkaClientMetrics consumerMetrics;
     private final Javalin http;
 
@@ -52,6 +55,7 @@ public final class EmbedderService implements AutoCloseable {
             KafkaProducer<String, byte[]> producer,
             EmbedderLoop loop,
             Thread loopThread,
+            CompletableFuture<String> stoppedOnItsOwn,
             KafkaClientMetrics consumerMetrics,
             Javalin http) {
         this.embedder = embedder;
@@ -59,6 +63,7 @@ public final class EmbedderService implements AutoCloseable {
         this.producer = producer;
         this.loop = loop;
         this.loopThread = loopThread;
+        this.stoppedOnItsOwn = stoppedOnItsOwn;
         this.consumerMetrics = consumerMetrics;
         this.http = http;
     }
@@ -112,7 +117,14 @@ public final class EmbedderService implements AutoCloseable {
                         batching.refusalRetries(),
                         batchTimeout),
                 new EmbedderMetrics(registry, embedder));
-        Thread loopThread = Thread.ofPlatform().name("embedder-loop").start(loop);
+        CompletableFuture<String> stoppedOnItsOwn = new CompletableFuture<>();
+        Thread loopThread = Thread.ofPlatform()
+                .name("embedder-loop")
+                .uncaughtExceptionHandler((thread, error) -> {
+                    log.error("the consumer loop failed; the embedder does no more work", error);
+                    stoppedOnItsOwn.complete("the consumer loop failed: " + error);
+                })
+                .start(loop);
 
         Javalin http = Javalin.create(server -> {
                     server.concurrency.useVirtualThreads = true;
@@ -134,7 +146,7 @@ public final class EmbedderService implements AutoCloseable {
                 embedder.dimension(),
                 config.collection(),
                 http.port());
-        return new EmbedderService(embedder, store, producer, loop, loopThread, consumerMetrics, http);
+        return new EmbedderService(embedder, store, producer, loop, loopThread, stoppedOnItsOwn, consumerMetrics, http);
     }
 
     /** Retries, without limit and with a growing pause, whatever a store that does not answer refuses. */
@@ -160,6 +172,12 @@ public final class EmbedderService implements AutoCloseable {
     /** Whether the consumer loop is running. */
     public boolean alive() {
         return loopThread.isAlive();
+    }
+
+    /** Completes when the consumer loop dies of an error: the service does no more work and must be restarted. */
+    @Override
+    public CompletableFuture<String> stoppedOnItsOwn() {
+        return stoppedOnItsOwn;
     }
 
     @Override

@@ -149,14 +149,23 @@ class EmbedderServiceIT {
                 await().dontCatchUncaughtExceptions()
                         .atMost(Duration.ofSeconds(60))
                         .until(() -> !crashed.alive());
+                // A service that does no more work says so, so that its launcher ends the process and it restarts.
+                assertThat(crashed.stoppedOnItsOwn())
+                        .succeedsWithin(Duration.ofSeconds(5))
+                        .asString()
+                        .contains("simulated crash at " + points[round]);
             }
             assertThat(crash.crashed())
                     .as("the %s crash happened", points[round])
                     .isTrue();
 
-            try (EmbedderService restarted = start(config, new LuceneVectorStore(dir))) {
+            EmbedderService restarted = start(config, new LuceneVectorStore(dir));
+            try (restarted) {
                 awaitCaughtUp(config.groupId());
             }
+            assertThat(restarted.stoppedOnItsOwn())
+                    .as("closed, not stopped on its own")
+                    .isNotDone();
             try (VectorStore store = new LuceneVectorStore(dir)) {
                 assertExactly(store, config.collection(), traffic);
             }

@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BiFunction;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What every service's {@code main} does: bind the configuration (the file given as the first argument or by
- * {@code RAGSTREAM_CONFIG}, then the environment), log it once with secrets masked, start, and close cleanly on shutdown.
+ * {@code RAGSTREAM_CONFIG}, then the environment), log it once with secrets masked, start, close cleanly on shutdown, and
+ * end the process with status 1 when a {@link Supervised} service stops working on its own.
  */
 public final class ServiceLauncher {
 
@@ -45,6 +47,28 @@ public final class ServiceLauncher {
                             stopped.countDown();
                         },
                         name + "-shutdown"));
+        exitWhenItStops(name, service, System::exit);
         stopped.await();
+    }
+
+    /**
+     * When a {@link Supervised} service stops working on its own, says why and calls {@code exit} with status 1 (on a
+     * thread of its own: exiting runs the shutdown hook, which closes the service and waits for its threads).
+     */
+    static void exitWhenItStops(String name, AutoCloseable service, IntConsumer exit) {
+        if (service instanceof Supervised supervised) {
+            supervised
+                    .stoppedOnItsOwn()
+                    .thenAcceptAsync(
+                            reason -> {
+                                log.error(
+                                        "ragstream {} stopped working: {}; exiting with status 1 so that it is"
+                                                + " restarted",
+                                        name,
+                                        reason);
+                                exit.accept(1);
+                            },
+                            task -> Thread.ofPlatform().name(name + "-exit").start(task));
+        }
     }
 }

@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,30 +70,57 @@ public final class StatusView implements AutoCloseable {
      */
     private record Entry(DocumentStatus latest, List<Seen> versions, long settledUpTo) {}
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    /** The first pause after the reader fails; it doubles with each failure in a row, up to {@link #LONGEST_PAUSE}. */
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
+
+    private static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
+
+    private final Map<String, Object> settings;
+    private final Function<Map<String, Object>, KafkaConsumer<String, byte[]>> consumers;
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final Map<String, Entry> documents = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final DocumentStatusSerde serde = new DocumentStatusSerde();
     private final Thread reader;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean caughtUp;
+    private volatile boolean reading;
     private volatile boolean running = true;
 
-    private StatusView(Map<String, ?> kafka, String topic) {
+    private StatusView(
+            Map<String, ?> kafka,
+            String topic,
+            Function<Map<String, Object>, KafkaConsumer<String, byte[]>> consumers) {
         Map<String, Object> settings = new HashMap<>(kafka);
         settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A position the brokers no longer know is read again from the beginning, never skipped to the end: statuses
+        // applied twice change nothing, statuses skipped leave documents with none.
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         settings.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ragstream-status-view");
-        this.consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
+        this.settings = Map.copyOf(settings);
+        this.consumers = consumers;
         this.topic = topic;
         this.reader = Thread.ofPlatform().daemon().name("status-view").unstarted(this::run);
     }
 
     /** Starts reading {@code topic} from its beginning; {@code kafka} needs at least {@code bootstrap.servers}. */
     public static StatusView start(Map<String, ?> kafka, String topic) {
-        StatusView view = new StatusView(kafka, topic);
+        return start(
+                kafka,
+                topic,
+                settings -> new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer()));
+    }
+
+    /** As {@link #start(Map, String)}, with the consumers made by {@code consumers} (a test injects faults there). */
+    static StatusView start(
+            Map<String, ?> kafka,
+            String topic,
+            Function<Map<String, Object>, KafkaConsumer<String, byte[]>> consumers) {
+        StatusView view = new StatusView(kafka, topic, consumers);
         view.reader.start();
         return view;
     }
@@ -109,6 +138,14 @@ public final class StatusView implements AutoCloseable {
     /** Whether the view has read everything that was on the topic when it started. */
     public boolean caughtUp() {
         return caughtUp;
+    }
+
+    /**
+     * Whether the view is reading the topic now: false from an unexpected error until it reads again (it starts over from
+     * the beginning after a pause), so that a service's readiness shows a view that is falling behind.
+     */
+    public boolean reading() {
+        return reading;
     }
 
     /**
@@ -176,41 +213,78 @@ public final class StatusView implements AutoCloseable {
         };
     }
 
+    /**
+     * Reads until closed. An unexpected error (a broker refusing the reader, a bug) does not end the view: it says so,
+     * pauses, and reads the topic again from the beginning with a new consumer. Statuses read twice change nothing.
+     */
     private void run() {
-        try {
-            List<TopicPartition> partitions = partitions();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            log.info("status view reading topic={} partitions={}", topic, partitions.size());
-            while (running) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                if (!records.isEmpty()) {
-                    lock.lock();
-                    try {
-                        records.forEach(this::apply);
-                        changed.signalAll();
-                    } finally {
-                        lock.unlock();
-                    }
+        int failures = 0;
+        while (running) {
+            try (KafkaConsumer<String, byte[]> current = consumers.apply(settings)) {
+                consumer = current;
+                if (running) {
+                    failures = read(current, failures);
                 }
-                if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp = true;
-                    log.info("status view caught up documents={}", documents.size());
+            } catch (RuntimeException e) {
+                // When closing, this is close() waking the consumer; otherwise a failure, whatever woke it.
+                if (running) {
+                    failures = failed(e, failures);
                 }
             }
-        } catch (WakeupException stopping) {
-            // close() was called
-        } catch (RuntimeException e) {
-            log.error("status view stopped reading {}: {}", topic, e.toString(), e);
-        } finally {
-            consumer.close();
         }
+        reading = false;
     }
 
-    private List<TopicPartition> partitions() {
+    /** Reads with one consumer until closed or until it fails; returns the failures in a row, 0 once it polled. */
+    private int read(KafkaConsumer<String, byte[]> current, int failures) {
+        List<TopicPartition> partitions = partitions(current);
+        current.assign(partitions);
+        current.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = current.endOffsets(partitions);
+        log.info("status view reading topic={} partitions={}", topic, partitions.size());
         while (running) {
-            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            var records = current.poll(Duration.ofMillis(500));
+            reading = true;
+            failures = 0;
+            if (!records.isEmpty()) {
+                lock.lock();
+                try {
+                    records.forEach(this::apply);
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (!caughtUp && end.entrySet().stream().allMatch(e -> current.position(e.getKey()) >= e.getValue())) {
+                caughtUp = true;
+                log.info("status view caught up documents={}", documents.size());
+            }
+        }
+        return failures;
+    }
+
+    /** Says why the reader stopped and pauses before it reads again; returns the failures in a row. */
+    private int failed(RuntimeException error, int failures) {
+        reading = false;
+        long pauseMs = Math.min(LONGEST_PAUSE.toMillis(), FIRST_PAUSE.toMillis() << Math.min(failures, 10));
+        log.error(
+                "status view stopped reading {}: {}; reading it again from the beginning in {} ms",
+                topic,
+                error.toString(),
+                pauseMs,
+                error);
+        try {
+            closed.await(pauseMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+        return failures + 1;
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> current) {
+        while (running) {
+            var infos = current.partitionsFor(topic, Duration.ofSeconds(30));
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream()
                         .map(info -> new TopicPartition(topic, info.partition()))
@@ -295,7 +369,15 @@ public final class StatusView implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
+        KafkaConsumer<String, byte[]> current = consumer;
+        closed.countDown();
+        if (current != null) {
+            try {
+                current.wakeup();
+            } catch (IllegalStateException alreadyClosed) {
+                // the reader closed it after a failure and is making a new one, which sees that the view is closed
+            }
+        }
         try {
             reader.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {

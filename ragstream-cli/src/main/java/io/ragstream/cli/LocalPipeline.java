@@ -2,6 +2,7 @@ package io.ragstream.cli;
 
 import io.ragstream.chunker.ChunkerConfig;
 import io.ragstream.chunker.ChunkerService;
+import io.ragstream.config.Supervised;
 import io.ragstream.config.TopicSetup;
 import io.ragstream.embedder.EmbedderConfig;
 import io.ragstream.embedder.EmbedderService;
@@ -21,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,9 @@ final class LocalPipeline implements AutoCloseable {
             int partitions) {}
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    /** Completes when a part stops working on its own, naming it and why. */
+    private final CompletableFuture<String> stoppedOnItsOwn = new CompletableFuture<>();
+
     private String bootstrapServers;
     private QueryService query;
     private IngestService ingest;
@@ -90,13 +95,15 @@ final class LocalPipeline implements AutoCloseable {
         ChunkerConfig chunkerDefaults = ChunkerConfig.defaults();
         ChunkerConfig chunkerConfig = new ChunkerConfig(
                 chunkerDefaults.applicationId(), topics, chunkerDefaults.chunker(), chunkerDefaults.model());
-        started.push(ChunkerService.start(
-                chunkerConfig,
-                Map.of(
-                        "bootstrap.servers",
-                        bootstrapServers,
-                        "state.dir",
-                        home.chunkerState().toString())));
+        started.push(supervised(
+                "the chunker",
+                ChunkerService.start(
+                        chunkerConfig,
+                        Map.of(
+                                "bootstrap.servers",
+                                bootstrapServers,
+                                "state.dir",
+                                home.chunkerState().toString()))));
 
         EmbedderConfig embedderDefaults = EmbedderConfig.defaults();
         EmbedderConfig embedderConfig = new EmbedderConfig(
@@ -108,7 +115,9 @@ final class LocalPipeline implements AutoCloseable {
                 storeConfig,
                 embedderDefaults.model(),
                 embedderDefaults.endpoint());
-        started.push(EmbedderService.start(embedderConfig, kafka, new SharedStore(store), new SharedEmbedder(model)));
+        started.push(supervised(
+                "the embedder",
+                EmbedderService.start(embedderConfig, kafka, new SharedStore(store), new SharedEmbedder(model))));
 
         QueryConfig queryConfig = QueryConfig.defaults()
                 .withHttpPort(settings.queryPort())
@@ -128,6 +137,16 @@ final class LocalPipeline implements AutoCloseable {
                 ingestDefaults.crawl());
         ingest = IngestService.start(ingestConfig, kafka);
         started.push(ingest);
+    }
+
+    private <T extends Supervised> T supervised(String part, T service) {
+        service.stoppedOnItsOwn().thenAccept(reason -> stoppedOnItsOwn.complete(part + " stopped working: " + reason));
+        return service;
+    }
+
+    /** Completes when the chunker or the embedder stops working on its own: the pipeline must be restarted. */
+    CompletableFuture<String> stoppedOnItsOwn() {
+        return stoppedOnItsOwn;
     }
 
     String bootstrapServers() {

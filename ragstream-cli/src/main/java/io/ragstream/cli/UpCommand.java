@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -104,7 +105,22 @@ final class UpCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(stop);
             stop.run();
         }
-        stopped.await();
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            if (pipeline.stoppedOnItsOwn().isDone()) {
+                // Alive but doing nothing is the worst outcome: stop, say why, and exit non-zero.
+                System.err.println("ragstream: " + pipeline.stoppedOnItsOwn().join()
+                        + "; stopping. Start it again with `./ragstream up` (the data stays); the log has the details: "
+                        + local.log());
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stop);
+                } catch (IllegalStateException shuttingDown) {
+                    stopped.await();
+                    return 1;
+                }
+                stop.run();
+                return 1;
+            }
+        }
         return 0;
     }
 

@@ -49,6 +49,8 @@ final class ChildService implements AutoCloseable {
                 "jdk.incubator.vector",
                 "-Dai.djl.offline=true",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                // A republished version that changes nothing is logged too, so every record a chunker read shows.
+                "-Dorg.slf4j.simpleLogger.log.io.ragstream.chunker.ChunkingProcessor=debug",
                 "-cp",
                 System.getProperty("java.class.path"),
                 mainClass));

@@ -76,7 +76,7 @@ class FaultInjectionIT {
                 }
             }
             long published = System.nanoTime();
-            Harness.awaitSettled(statuses, workload, services, SETTLE);
+            Harness.awaitSettled(kafka.bootstrapServers(), statuses, workload, services, SETTLE);
             long settled = System.nanoTime();
 
             try (VectorStore store = MilvusVectorStore.connect(milvus.uri(), Optional.empty())) {

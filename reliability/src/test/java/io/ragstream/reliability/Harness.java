@@ -13,13 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -97,8 +101,14 @@ final class Harness {
         return new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * Publishes the events and waits until the brokers acknowledged every one: a send that failed (a node killed while
+     * its batch was in flight and the delivery timeout passed) fails the test here, not later as a document the
+     * pipeline seems to have lost.
+     */
     static void publish(KafkaProducer<String, byte[]> producer, List<Workload.Event> events) {
         RawDocumentSerde serde = new RawDocumentSerde();
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (Workload.Event event : events) {
             byte[] value = event.document()
                     .map(d -> serde.serialize(Topics.DOCS_RAW, d))
@@ -107,19 +117,33 @@ final class Harness {
             if (value == null) {
                 record.headers().add(Topics.TENANT_HEADER, Workload.TENANT.getBytes(StandardCharsets.UTF_8));
             }
-            producer.send(record);
+            sends.add(producer.send(record));
         }
         producer.flush();
+        for (int i = 0; i < sends.size(); i++) {
+            try {
+                sends.get(i).get();
+            } catch (ExecutionException e) {
+                throw new AssertionError(
+                        "publishing " + events.get(i).docId() + " to " + Topics.DOCS_RAW + " failed: " + e.getCause(),
+                        e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while publishing", e);
+            }
+        }
     }
 
     /** Until every document's latest status is its last event's: indexed at its last version, or deleted. */
-    static void awaitSettled(StatusView statuses, Workload workload, List<ChildService> services, Duration within)
+    static void awaitSettled(
+            String bootstrap, StatusView statuses, Workload workload, List<ChildService> services, Duration within)
             throws InterruptedException {
-        awaitSettled(statuses, workload.expected(), services, within);
+        awaitSettled(bootstrap, statuses, workload.expected(), services, within);
     }
 
     /** Until every document's latest status is its expected final state's. */
     static void awaitSettled(
+            String bootstrap,
             StatusView statuses,
             Map<String, Optional<RawDocument>> expected,
             List<ChildService> services,
@@ -142,23 +166,39 @@ final class Harness {
             }
             Thread.sleep(250);
         }
+        String first = waiting.getFirst();
         throw new AssertionError(waiting.size() + " documents did not reach their final state within " + within
                 + "; their latest statuses, e.g.: "
                 + waiting.subList(0, Math.min(5, waiting.size())).stream()
                         .map(docId -> docId + " "
                                 + statuses.latest(docId).map(Harness::describe).orElse("(none)"))
                         .toList()
+                + services.stream().map(service -> mentions(service, first)).reduce("", String::concat)
                 + services.stream().map(Harness::warnings).reduce("", String::concat));
+    }
+
+    /** What a service logged of one document, so a failure in CI says which stage last saw it. */
+    private static String mentions(ChildService service, String docId) {
+        try {
+            List<String> lines = Files.readAllLines(service.log(), StandardCharsets.ISO_8859_1).stream()
+                    .filter(line -> line.contains(docId))
+                    .toList();
+            return "; " + service.name() + " logged of " + docId + ": "
+                    + (lines.isEmpty()
+                            ? "nothing"
+                            : String.join(" | ", lines.subList(Math.max(0, lines.size() - 6), lines.size())));
+        } catch (IOException e) {
+            return "; " + service.log() + " unreadable: " + e.getMessage();
+        }
     }
 
     /** The last warnings and errors a service logged, so a failure in CI says what the services saw. */
     private static String warnings(ChildService service) {
         try {
-            List<String> lines =
-                    Files.readAllLines(service.log(), java.nio.charset.StandardCharsets.ISO_8859_1).stream()
-                            .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
-                            .filter(line -> !line.contains("NetworkClient"))
-                            .toList();
+            List<String> lines = Files.readAllLines(service.log(), StandardCharsets.ISO_8859_1).stream()
+                    .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                    .filter(line -> !line.contains("NetworkClient"))
+                    .toList();
             return "; last warnings of " + service.name() + ": "
                     + String.join(" | ", lines.subList(Math.max(0, lines.size() - 6), lines.size()));
         } catch (IOException e) {

@@ -84,7 +84,7 @@ class OutageIT {
                     .isTrue();
             awaitLogLine(embedder, "the store does not answer at start-up");
             milvus.startServer();
-            Harness.awaitSettled(statuses, workload.upTo(1), services, SETTLE);
+            Harness.awaitSettled(bootstrap, statuses, workload.upTo(1), services, SETTLE);
             System.out.println("outage: the embedder started while Milvus was down, waited, and indexed wave 0");
 
             milvus.stopServer();
@@ -94,7 +94,7 @@ class OutageIT {
             milvus.startServer();
             long milvusBack = System.nanoTime();
             Workload firstTwo = workload.upTo(2);
-            Harness.awaitSettled(statuses, firstTwo, services, SETTLE);
+            Harness.awaitSettled(bootstrap, statuses, firstTwo, services, SETTLE);
             double milvusRecovery = (System.nanoTime() - milvusBack) / 1e9;
             System.out.printf("outage: backlog drained %.1f s after Milvus came back%n", milvusRecovery);
 
@@ -104,7 +104,7 @@ class OutageIT {
             broker.start();
             long brokerBack = System.nanoTime();
             Harness.publish(producer, workload.waves().get(2));
-            Harness.awaitSettled(statuses, workload, services, SETTLE);
+            Harness.awaitSettled(bootstrap, statuses, workload, services, SETTLE);
             double brokerRecovery = (System.nanoTime() - brokerBack) / 1e9;
 
             try (VectorStore store = MilvusVectorStore.connect(milvus.uri(), Optional.empty())) {

@@ -99,6 +99,7 @@ class ProductionTopologyIT {
                     StatusView statuses = StatusView.start(Map.of("bootstrap.servers", kafka.bootstrapServers()));
                     StoreAudit audit = new StoreAudit()) {
                 services.forEach(ChildService::start);
+                Thread.sleep(Long.getLong("reliability.warmup-ms", 0));
                 long start = System.nanoTime();
                 List<List<Workload.Event>> waves = new ArrayList<>(workload.waves());
                 // In the order published: bursts and stale versions go out between the generated waves.
@@ -123,7 +124,7 @@ class ProductionTopologyIT {
                 Map<String, Optional<RawDocument>> expected = Workload.stateAfter(publishedWaves);
                 System.out.println("production topology: older versions of some documents published again");
                 long published = System.nanoTime();
-                Harness.awaitSettled(statuses, expected, services, SETTLE);
+                Harness.awaitSettled(kafka.bootstrapServers(), statuses, expected, services, SETTLE);
                 long settled = System.nanoTime();
                 Thread.sleep(3_000); // a late write of a zombie, were one to land, lands before the audit
                 sampling.set(false);

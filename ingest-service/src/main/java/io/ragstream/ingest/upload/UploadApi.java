@@ -115,9 +115,14 @@ public final class UploadApi implements AutoCloseable {
 
             server.routes.get("/health/live", ctx -> ctx.result("live"));
             server.routes.get("/health/ready", ctx -> {
-                boolean ready = statuses.map(StatusView::caughtUp).orElse(true);
+                boolean ready =
+                        statuses.map(view -> view.caughtUp() && view.reading()).orElse(true);
                 ctx.status(ready ? 200 : 503)
-                        .result(ready ? "ready" : "the status view is still reading ragstream.status");
+                        .result(
+                                ready
+                                        ? "ready"
+                                        : "the status view is still reading ragstream.status, or reading it again"
+                                                + " after an error");
             });
             server.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
                     .result(registry.scrape()));

@@ -185,7 +185,7 @@ public final class IngestCli {
                         System.out.printf(
                                 "published %s docId=%s version=%s%n", file, document.docId(), document.version());
                     } catch (Exception e) {
-                        counters.failed();
+                        counters.failed(file.toString(), String.valueOf(e.getMessage()));
                         System.out.printf("failed %s: %s%n", file, e.getMessage());
                     }
                 }

@@ -1,6 +1,8 @@
 package io.ragstream.ingest;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -20,6 +22,13 @@ public final class IngestCounters {
     private final AtomicLong failed = new AtomicLong();
     /** Skips that have a name of their own in the summary, such as {@code media}. */
     private final Map<String, AtomicLong> skippedBy = new ConcurrentSkipListMap<>();
+    /** The first {@value #MAX_REASONS} items failed and skipped, each with its reason, for the summary. */
+    private final Map<String, String> failures = new ConcurrentSkipListMap<>();
+
+    private final Map<String, String> skips = new ConcurrentSkipListMap<>();
+
+    /** How many failed and skipped items the counters name, with their reasons. */
+    public static final int MAX_REASONS = 1000;
 
     public void seen() {
         seen.incrementAndGet();
@@ -37,14 +46,10 @@ public final class IngestCounters {
         unchanged.incrementAndGet();
     }
 
-    public void skipped() {
+    /** A skip counted under a name of its own too, for the many of one kind: {@code skipped 12 (media 10)}. */
+    public void skippedAs(String kind) {
         skipped.incrementAndGet();
-    }
-
-    /** A skip counted under its reason too: {@code skipped 12 (media 10)}. */
-    public void skipped(String reason) {
-        skipped.incrementAndGet();
-        skippedBy.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+        skippedBy.computeIfAbsent(kind, r -> new AtomicLong()).incrementAndGet();
     }
 
     public long skippedCount(String reason) {
@@ -62,10 +67,6 @@ public final class IngestCounters {
                         .map(e -> e.getKey() + " " + e.getValue().get())
                         .collect(Collectors.joining(", "))
                 + ")";
-    }
-
-    public void failed() {
-        failed.incrementAndGet();
     }
 
     public long seenCount() {
@@ -86,6 +87,32 @@ public final class IngestCounters {
 
     public long skippedCount() {
         return skipped.get();
+    }
+
+    /** One item (a file, a page) that could not be ingested, named with the reason. */
+    public void failed(String item, String reason) {
+        failed.incrementAndGet();
+        if (failures.size() < MAX_REASONS) {
+            failures.putIfAbsent(item, reason);
+        }
+    }
+
+    /** One item left out on purpose (too large, out of scope), named with the reason. */
+    public void skipped(String item, String reason) {
+        skipped.incrementAndGet();
+        if (skips.size() < MAX_REASONS) {
+            skips.putIfAbsent(item, reason);
+        }
+    }
+
+    /** The items that failed, with their reasons (the first {@value #MAX_REASONS}). */
+    public Map<String, String> failures() {
+        return Collections.unmodifiableMap(new TreeMap<>(failures));
+    }
+
+    /** The items skipped with a reason of their own, not counted by a name (the first {@value #MAX_REASONS}). */
+    public Map<String, String> skips() {
+        return Collections.unmodifiableMap(new TreeMap<>(skips));
     }
 
     public long failedCount() {

@@ -36,7 +36,9 @@ final class IngestAndWait {
     /**
      * What became of the documents sent.
      *
+     * @param failed files or pages that could not be read or fetched, and documents the pipeline could not index
      * @param pending documents not settled when the wait ended, those an earlier run sent included
+     * @param skipped files or pages left out on purpose (media, too large, out of the crawl's scope)
      * @param brokerLost whether the wait ended because the broker stopped answering
      */
     record Summary(
@@ -47,6 +49,7 @@ final class IngestAndWait {
             int pending,
             int unchanged,
             long chunks,
+            long skipped,
             boolean brokerLost) {}
 
     /** How long the broker may not answer before the wait gives up on it. */
@@ -62,9 +65,35 @@ final class IngestAndWait {
         this.out = out;
     }
 
+    /**
+     * How a crawl may go: the private addresses it may reach, how many links deep from the seed and how many pages at
+     * most.
+     */
+    record CrawlLimits(List<String> allowedAddresses, int maxDepth, int maxPages) {
+
+        CrawlLimits {
+            allowedAddresses = List.copyOf(allowedAddresses);
+        }
+
+        /** The crawler's defaults, reaching no private address. */
+        static CrawlLimits defaults() {
+            CrawlConfig defaults = CrawlConfig.defaults();
+            return new CrawlLimits(List.of(), defaults.maxDepth(), defaults.maxPages());
+        }
+
+        CrawlLimits allowing(List<String> addresses) {
+            return new CrawlLimits(addresses, maxDepth, maxPages);
+        }
+    }
+
     /** A path is loaded as a folder or a file; an {@code http(s)} address is crawled. */
     Summary run(String target, List<String> allowedAddresses, Duration timeout)
             throws IOException, InterruptedException {
+        return run(target, CrawlLimits.defaults().allowing(allowedAddresses), timeout);
+    }
+
+    /** As {@link #run(String, List, Duration)}, a crawl within the given limits. */
+    Summary run(String target, CrawlLimits limits, Duration timeout) throws IOException, InterruptedException {
         Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrapServers, "max.block.ms", "30000");
         Recording sink = new Recording(KafkaDocumentSink.toDocsRaw(kafka));
         IngestCounters counters = new IngestCounters();
@@ -76,7 +105,9 @@ final class IngestAndWait {
                 CrawlConfig config = CrawlConfig.builder()
                         .tenant(LocalHome.TENANT)
                         .seeds(target)
-                        .allowedAddresses(allowedAddresses.toArray(String[]::new))
+                        .allowedAddresses(limits.allowedAddresses().toArray(String[]::new))
+                        .maxDepth(limits.maxDepth())
+                        .maxPages(limits.maxPages())
                         .build();
                 try (IngestState state = IngestState.open(home.ingestState().resolve("crawl-web.json"));
                         Crawler crawler = new Crawler(config, sink, state, counters)) {
@@ -112,13 +143,14 @@ final class IngestAndWait {
             }
         }
         out.printf(
-                "sent %d documents and %d deletions (%d unchanged, %s skipped, %d failed to send)%n",
+                "sent %d documents and %d deletions (%d unchanged, %s skipped, %d failed)%n",
                 sink.versions.size(),
                 sink.deletions.size(),
                 counters.unchangedCount(),
                 counters.skippedLine(),
                 counters.failedCount());
-        return await(sink, earlier, (int) counters.unchangedCount(), timeout);
+        counters.skips().forEach((item, reason) -> out.println("skipped " + item + ": " + reason));
+        return await(sink, earlier, (int) counters.unchangedCount(), counters, timeout);
     }
 
     /** The documents under {@code prefix} that the state says were sent, and this run did not send again. */
@@ -135,7 +167,8 @@ final class IngestAndWait {
         return earlier;
     }
 
-    private Summary await(Recording sink, Map<String, String> earlier, int unchanged, Duration timeout)
+    private Summary await(
+            Recording sink, Map<String, String> earlier, int unchanged, IngestCounters counters, Duration timeout)
             throws InterruptedException {
         int indexed = 0;
         int deleted = 0;
@@ -224,7 +257,10 @@ final class IngestAndWait {
                 }
             }
         }
+        // What could not be read or fetched, then what the pipeline could not index.
+        counters.failures().forEach((item, reason) -> out.println("failed " + item + ": " + reason));
         failures.forEach(failure -> out.println("failed " + failure));
+        long failed = counters.failedCount() + failures.size();
         if (!pending.isEmpty() && !brokerLost) {
             out.printf(
                     "%d documents were not indexed within %s; `./ragstream status` shows where they are%n",
@@ -234,14 +270,15 @@ final class IngestAndWait {
                 sink.versions.size() + sink.deletions.size(),
                 indexed,
                 deleted,
-                failures.size(),
+                (int) failed,
                 pending.size(),
                 unchanged,
                 chunks,
+                counters.skippedCount(),
                 brokerLost);
         out.printf(
-                "done: %d documents indexed (%d chunks), %d deleted, %d failed, %d unchanged%n",
-                indexed, chunks, deleted, failures.size(), unchanged);
+                "done: %d documents indexed (%d chunks), %d deleted, %d failed, %d unchanged, %s skipped%n",
+                indexed, chunks, deleted, failed, unchanged, counters.skippedLine());
         return summary;
     }
 

@@ -34,14 +34,22 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "how long to wait for indexing (default: ${DEFAULT-VALUE})")
     Duration timeout = Duration.ofMinutes(30);
 
+    @Option(
+            names = "--max-depth",
+            description = "how many links a crawl follows from its seed (default: ${DEFAULT-VALUE})")
+    int maxDepth = IngestAndWait.CrawlLimits.defaults().maxDepth();
+
+    @Option(names = "--max-pages", description = "the most pages a crawl fetches (default: ${DEFAULT-VALUE})")
+    int maxPages = IngestAndWait.CrawlLimits.defaults().maxPages();
+
     @Override
     public Integer call() throws Exception {
         LocalHome local = home.home();
         String bootstrap = kafka != null ? kafka : local.requireRunning().kafka();
         int failed = 0;
         for (String target : targets) {
-            IngestAndWait.Summary summary =
-                    new IngestAndWait(local, bootstrap, System.out).run(target, allowedAddresses, timeout);
+            IngestAndWait.Summary summary = new IngestAndWait(local, bootstrap, System.out)
+                    .run(target, new IngestAndWait.CrawlLimits(allowedAddresses, maxDepth, maxPages), timeout);
             failed += summary.failed() + summary.pending();
             if (summary.brokerLost()) {
                 break;

@@ -51,6 +51,7 @@ final class LocalPipeline implements AutoCloseable {
     private final CompletableFuture<String> stoppedOnItsOwn = new CompletableFuture<>();
 
     private String bootstrapServers;
+    private VectorStore store;
     private QueryService query;
     private IngestService ingest;
 
@@ -87,7 +88,7 @@ final class LocalPipeline implements AutoCloseable {
                 .map(uri -> new StoreConfig("milvus", defaults.directory(), uri, Optional.empty(), "standard"))
                 .orElse(new StoreConfig(
                         "lucene", home.index().toString(), defaults.milvusUri(), Optional.empty(), "standard"));
-        VectorStore store = storeConfig.open();
+        store = storeConfig.open();
         started.push(store);
         OnnxEmbedder model = OnnxModel.bgeSmallEnV15Quantized().loadEmbedder(EmbedderOptions.defaults());
         started.push(model);
@@ -147,6 +148,11 @@ final class LocalPipeline implements AutoCloseable {
     /** Completes when the chunker or the embedder stops working on its own: the pipeline must be restarted. */
     CompletableFuture<String> stoppedOnItsOwn() {
         return stoppedOnItsOwn;
+    }
+
+    /** The store the pipeline writes and the query API reads: for checks against what a run reports. */
+    VectorStore store() {
+        return store;
     }
 
     String bootstrapServers() {

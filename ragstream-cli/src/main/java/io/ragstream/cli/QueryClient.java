@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 /** The few calls the commands make to the query API. */
@@ -24,6 +25,14 @@ final class QueryClient {
 
     JsonNode search(String question, int topK) throws IOException, InterruptedException {
         return post("/v1/search", Map.of("query", question, "topK", topK));
+    }
+
+    /** A search in {@code mode} ({@code dense} or {@code hybrid}) among the documents of the given sources. */
+    JsonNode search(String question, int topK, String mode, List<String> sources)
+            throws IOException, InterruptedException {
+        return post(
+                "/v1/search",
+                Map.of("query", question, "topK", topK, "mode", mode, "filter", Map.of("sources", sources)));
     }
 
     JsonNode context(String question, int topK, int maxTokens) throws IOException, InterruptedException {

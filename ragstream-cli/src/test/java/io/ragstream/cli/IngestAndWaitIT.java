@@ -3,10 +3,13 @@ package io.ragstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.SimpleFileServer;
 import io.ragstream.config.TopicSetup;
 import io.ragstream.testkit.KafkaFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +117,41 @@ class IngestAndWaitIT {
             if (!stopped) {
                 kafka.stop();
             }
+        }
+    }
+
+    /**
+     * A crawl whose links led to pages that answered 404 printed "done: ... 0 failed" and "5 failed to send": the pages
+     * were counted, but neither named nor counted as failed in the summary, and the command exited 0.
+     */
+    @Test
+    void pagesThatCannotBeFetchedAreNamedWithTheirReasonAndCountedAsFailed() throws Exception {
+        KafkaFixture kafka = new KafkaFixture();
+        kafka.start();
+        Path site = Files.createDirectories(dir.resolve("site"));
+        Files.writeString(
+                site.resolve("index.html"),
+                "<html><head><title>Kettles</title></head><body><p>Descale the kettle with citric acid.</p>"
+                        + "<a href=\"gone.html\">an old page</a></body></html>");
+        HttpServer server = SimpleFileServer.createFileServer(
+                new InetSocketAddress("127.0.0.1", 0), site, SimpleFileServer.OutputLevel.NONE);
+        server.start();
+        try {
+            new TopicSetup(true, 2, (short) 1).apply(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+            String root = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+            Output output = new Output();
+
+            IngestAndWait.Summary summary = new IngestAndWait(
+                            new LocalHome(dir.resolve("home")), kafka.bootstrapServers(), output.stream)
+                    .run(root + "index.html", List.of("127.0.0.1/32"), Duration.ofSeconds(2));
+
+            assertThat(summary.failed()).as(output.text()).isEqualTo(1);
+            assertThat(output.text())
+                    .contains("failed " + root + "gone.html: HTTP 404")
+                    .contains("1 failed");
+        } finally {
+            server.stop(0);
+            kafka.stop();
         }
     }
 

@@ -2,12 +2,15 @@ package io.ragstream.reliability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * One ragstream service as its own JVM, started from this test's class path with its settings as environment
@@ -95,6 +98,21 @@ final class ChildService implements AutoCloseable {
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed for " + this.name);
         }
+    }
+
+    /** Waits until the process logged a line containing {@code text} (since its log was last cleared). */
+    void awaitLogged(String text, Duration within) {
+        Awaitility.await(name + " logs '" + text + "'")
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!alive()) {
+                        throw new IllegalStateException(name + " died before it logged '" + text + "'; see " + log);
+                    }
+                    try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+                        return lines.anyMatch(line -> line.contains(text));
+                    }
+                });
     }
 
     synchronized boolean alive() {

@@ -99,7 +99,11 @@ class ProductionTopologyIT {
                     StatusView statuses = StatusView.start(Map.of("bootstrap.servers", kafka.bootstrapServers()));
                     StoreAudit audit = new StoreAudit()) {
                 services.forEach(ChildService::start);
-                Thread.sleep(Long.getLong("reliability.warmup-ms", 0));
+                // Every instance up before the first wave, so that the first kill lands mid-work on any machine, not
+                // in a start-up that a slower machine has not finished.
+                for (ChildService service : services) {
+                    service.awaitLogged(" started model=", Duration.ofMinutes(2));
+                }
                 long start = System.nanoTime();
                 List<List<Workload.Event>> waves = new ArrayList<>(workload.waves());
                 // In the order published: bursts and stale versions go out between the generated waves.

@@ -542,7 +542,7 @@ public final class Crawler implements AutoCloseable {
         }
 
         private void skip(String url, String reason) {
-            counters.skipped();
+            counters.skipped(url, reason);
             if (skips.size() < CrawlSummary.MAX_REASONS) {
                 skips.putIfAbsent(url, reason);
             }
@@ -550,7 +550,7 @@ public final class Crawler implements AutoCloseable {
         }
 
         private void fail(String url, String reason) {
-            counters.failed();
+            counters.failed(url, reason);
             if (failures.size() < CrawlSummary.MAX_REASONS) {
                 failures.putIfAbsent(url, reason);
             }

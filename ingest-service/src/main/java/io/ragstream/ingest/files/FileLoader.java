@@ -248,7 +248,7 @@ public final class FileLoader implements AutoCloseable {
         try {
             scanAll();
         } catch (RuntimeException e) {
-            counters.failed();
+            counters.failed(String.valueOf(config.roots()), "the scan failed: " + e.getMessage());
             log.error("files scan failed: {}; retrying in {}", e.getMessage(), config.rescanInterval(), e);
         }
     }
@@ -272,7 +272,7 @@ public final class FileLoader implements AutoCloseable {
                     state.flush();
                 }
             } catch (RuntimeException e) {
-                counters.failed();
+                counters.failed(path.toString(), "not published: " + e.getMessage());
                 log.error(
                         "files change not published path={} error={}; the rescan in {} tries again",
                         path,
@@ -289,7 +289,7 @@ public final class FileLoader implements AutoCloseable {
      */
     private void reconcile(Root root, Path start) {
         if (start.equals(root.path()) && !Files.isDirectory(start)) {
-            counters.failed();
+            counters.failed(start.toString(), "missing or not a directory");
             log.warn(
                     "files root={} is missing or not a directory; its {} published documents are kept until it is back",
                     start,
@@ -331,7 +331,7 @@ public final class FileLoader implements AutoCloseable {
         counters.seen();
         Optional<IngestState.Entry> previous = state.get(key);
         if (!config.includeMedia() && MediaTypes.isMedia(FileTypes.contentType(file))) {
-            counters.skipped(SKIPPED_MEDIA);
+            counters.skippedAs(SKIPPED_MEDIA);
             log.debug("files skipped path={} reason=an image, audio, video or font file (files.include-media)", file);
             if (previous.isPresent()) {
                 // Published before media were skipped: it leaves the knowledge base.
@@ -357,7 +357,7 @@ public final class FileLoader implements AutoCloseable {
         try {
             bytes = read(root, file);
         } catch (IOException e) {
-            counters.failed();
+            counters.failed(file.toString(), "cannot be read: " + e);
             log.warn("files cannot read path={} error={}; its published version is kept", file, e.toString());
             return;
         }
@@ -391,12 +391,12 @@ public final class FileLoader implements AutoCloseable {
         try {
             sink.publish(document);
         } catch (DocumentTooLargeException e) {
-            counters.skipped();
+            counters.skipped(file.toString(), e.getMessage());
             log.warn("files skipped path={} reason={}", file, e.getMessage());
             return;
         } catch (ContractViolationException e) {
             // One file the contract refuses must not stop the scan of the others.
-            counters.failed();
+            counters.failed(file.toString(), e.getMessage());
             log.warn("files refused path={} reason={}", file, e.getMessage());
             return;
         }
@@ -438,7 +438,10 @@ public final class FileLoader implements AutoCloseable {
     }
 
     private void skipTooLarge(Path file, long size) {
-        counters.skipped();
+        counters.skipped(
+                file.toString(),
+                "it is %d bytes, above files.max-file-bytes=%d; raise the limit or split the file"
+                        .formatted(size, config.maxFileBytes()));
         log.warn(
                 "files skipped path={} reason=it is {} bytes, above files.max-file-bytes={}; raise the limit or split the file",
                 file,
@@ -447,7 +450,7 @@ public final class FileLoader implements AutoCloseable {
     }
 
     private void refuse(Path path, String reason) {
-        counters.skipped();
+        counters.skipped(path.toString(), reason);
         log.warn("files skipped path={} reason={}", path, reason);
     }
 
@@ -627,7 +630,7 @@ public final class FileLoader implements AutoCloseable {
         }
 
         private void unreadable(Path path, IOException e) {
-            counters.failed();
+            counters.failed(path.toString(), "cannot be read: " + e);
             unreadable.add(subtreeKey(path));
             log.warn("files cannot read path={} error={}; its published documents are kept", path, e.toString());
         }

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class ChunkerService implements AutoCloseable, Supervised {
 
     private static final Logger log = LoggerFactory.getLogger(ChunkerService.class);
+    /** Abandoned parses still running that make the chunker ask to be restarted. */
+    static final int MAX_RUNAWAY_PARSES = 3;
     /** The broker's default {@code transaction.max.timeout.ms}: a longer transaction timeout is refused. */
     private static final Duration MAX_TRANSACTION = Duration.ofMinutes(15);
     /** The consumer's own default. */
@@ -61,7 +63,15 @@ public final class ChunkerService implements AutoCloseable, Supervised {
         int maxTokens =
                 limits.maxTokens() > 0 ? limits.maxTokens() : ChunkerSettings.modelLimit(model.spec(), tokenizer);
         ChunkerSettings settings = new ChunkerSettings(maxTokens, limits.overlapTokens(), limits.maxChunkChars());
-        Parsers parsers = new Parsers(limits.maxExtractedChars(), limits.parseTimeout());
+        CompletableFuture<String> stoppedOnItsOwn = new CompletableFuture<>();
+        Parsers parsers = new Parsers(
+                limits.maxExtractedChars(),
+                limits.parseTimeout(),
+                MAX_RUNAWAY_PARSES,
+                running -> stoppedOnItsOwn.complete(("%d parses that outlived chunker.parse-timeout are still running"
+                                + " and ignore the interrupt, holding their threads and memory; a restart frees them"
+                                + " (their documents are dead-lettered)")
+                        .formatted(running)));
         DocumentChunking chunking = new DocumentChunking(parsers, new Chunker(tokenizer, settings), Clock.systemUTC());
 
         KafkaStreams streams = new KafkaStreams(ChunkerTopology.build(chunking, Clock.systemUTC()), properties);
@@ -69,7 +79,6 @@ public final class ChunkerService implements AutoCloseable, Supervised {
             log.error("stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        CompletableFuture<String> stoppedOnItsOwn = new CompletableFuture<>();
         streams.setStateListener((next, previous) -> {
             log.info("state={} previous={}", next, previous);
             if (next == KafkaStreams.State.ERROR) {

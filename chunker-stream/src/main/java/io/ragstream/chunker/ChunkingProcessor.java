@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 final class ChunkingProcessor implements Processor<String, byte[], String, Outcome> {
 
     static final String STAGE = "chunker";
+    /** A version during whose parsing and chunking the chunker died this many times is dead-lettered, not tried again. */
+    static final int MAX_DEATHS = 2;
+
     private static final Logger log = LoggerFactory.getLogger(ChunkingProcessor.class);
 
     private final DocumentChunking chunking;
@@ -42,6 +45,7 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
     private final RawDocumentCodec codec = RawDocumentCodec.instance();
     private ProcessorContext<String, Outcome> context;
     private KeyValueStore<String, LastVersion> versions;
+    private AttemptMarker attempts;
 
     ChunkingProcessor(DocumentChunking chunking, Clock clock) {
         this.chunking = chunking;
@@ -52,6 +56,7 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
     public void init(ProcessorContext<String, Outcome> context) {
         this.context = context;
         this.versions = context.getStateStore(ChunkerTopology.VERSIONS_STORE);
+        this.attempts = new AttemptMarker(context.stateDir().toPath());
     }
 
     @Override
@@ -134,25 +139,30 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             return;
         }
         long start = System.nanoTime();
+        int attempt = attempts.begin(offset);
+        if (attempt > MAX_DEATHS) {
+            failVersion(
+                    record,
+                    document,
+                    sequence,
+                    new IllegalStateException(
+                            ("the chunker died %d times while parsing and chunking this version (out of"
+                                            + " memory, or a parser crashed); it is not tried again: split the document, or give"
+                                            + " the chunker more memory and publish it again")
+                                    .formatted(attempt - 1)));
+            attempts.end();
+            return;
+        }
         ChunkedDocument chunked;
         try {
             chunked = chunking.chunk(document, sequence);
         } catch (RuntimeException e) {
-            // The latest version cannot be read: its earlier versions must still leave the store, so the document
-            // is emitted with no chunks, and the reason goes to the dead-letter topic and the status.
-            deadLetter(record, e);
-            versions.put(docId, LastVersion.of(document, 0, sequence, true));
-            emit(record, new Outcome.Chunks(chunking.unreadable(document, sequence, e.getMessage())));
-            emit(
-                    record,
-                    new Outcome.Status(DocumentStatus.failed(
-                            docId,
-                            Optional.of(document.tenant()),
-                            Optional.of(document.version()),
-                            Optional.of(sequence),
-                            e.getMessage())));
+            failVersion(record, document, sequence, e);
+            attempts.end();
             return;
         }
+        // An Error (out of memory) skips this: the marker stays, and counts the death of this attempt.
+        attempts.end();
         versions.put(docId, LastVersion.of(document, chunked.chunks().size(), sequence, false));
         emit(record, new Outcome.Chunks(chunked));
         emit(
@@ -170,6 +180,24 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
                 sequence,
                 chunked.chunks().size(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * The version cannot be read: its earlier versions must still leave the store, so the document is emitted with no
+     * chunks, and the reason goes to the dead-letter topic and the status. Publishing it again tries it again.
+     */
+    private void failVersion(Record<String, byte[]> record, RawDocument document, long sequence, Exception error) {
+        deadLetter(record, error);
+        versions.put(document.docId(), LastVersion.of(document, 0, sequence, true));
+        emit(record, new Outcome.Chunks(chunking.unreadable(document, sequence, error.getMessage())));
+        emit(
+                record,
+                new Outcome.Status(DocumentStatus.failed(
+                        document.docId(),
+                        Optional.of(document.tenant()),
+                        Optional.of(document.version()),
+                        Optional.of(sequence),
+                        error.getMessage())));
     }
 
     /**

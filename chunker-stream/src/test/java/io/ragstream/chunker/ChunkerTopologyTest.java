@@ -16,7 +16,10 @@ import io.ragstream.model.Topics;
 import io.ragstream.model.json.ChunkMessageSerde;
 import io.ragstream.model.json.DocumentStatusSerde;
 import io.ragstream.model.json.RawDocumentSerde;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,12 +44,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ChunkerTopologyTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
     private static Tokenizer tokenizer;
     private static Parsers parsers;
+
+    @TempDir
+    Path stateDir;
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, RawDocument> docs;
@@ -73,6 +80,7 @@ class ChunkerTopologyTest {
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "chunker-test");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(ChunkerTopology.build(chunking, CLOCK), properties);
         docs = driver.createInputTopic(Topics.DOCS_RAW, new StringSerializer(), new RawDocumentSerde());
         rawBytes = driver.createInputTopic(Topics.DOCS_RAW, new StringSerializer(), new ByteArraySerializer());
@@ -136,6 +144,54 @@ class ChunkerTopologyTest {
                 .isInstanceOfSatisfying(ChunkedDocument.class, chunked -> assertThat(chunked.version())
                         .isEqualTo(doc.version()));
         assertThat(status.readValue().stage()).isEqualTo(Stage.CHUNKED);
+    }
+
+    /**
+     * A version that runs the chunker out of memory killed it, and after each restart it was read again and killed it
+     * again: a poison pill that stopped its partition for good. After two deaths in it, it is dead-lettered unparsed.
+     */
+    @Test
+    void aVersionTheChunkerDiedOfTwiceIsDeadLetteredUnparsedAndTheNextRecordsGoOn() throws Exception {
+        RawDocument poison = markdown("https://kb.test/huge", "A document that ran the chunker out of memory.");
+        RawDocument next = markdown("https://kb.test/next", "The record behind it.");
+        Files.writeString(taskDirectory().resolve(AttemptMarker.FILE), "0 2");
+
+        docs.pipeInput(poison.docId(), poison);
+        docs.pipeInput(next.docId(), next);
+
+        assertThat(deadLetters.readRecordsToList()).singleElement().satisfies(letter -> assertThat(
+                        DeadLetter.readFrom(letter.headers()).orElseThrow().errorMessage())
+                .contains("died 2 times"));
+        List<ChunkMessage> out = chunks.readValuesToList();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0)).isInstanceOfSatisfying(ChunkedDocument.class, failed -> {
+            assertThat(failed.docId()).isEqualTo(poison.docId());
+            assertThat(failed.chunks()).isEmpty();
+        });
+        assertThat(((ChunkedDocument) out.get(1)).chunks()).isNotEmpty();
+        assertThat(status.readValuesToList())
+                .extracting(DocumentStatus::stage)
+                .containsExactly(Stage.FAILED, Stage.CHUNKED);
+        assertThat(taskDirectory().resolve(AttemptMarker.FILE))
+                .as("no work under way")
+                .doesNotExist();
+    }
+
+    /** One death in a version may have another cause (the instance was killed): it is tried again. */
+    @Test
+    void aVersionTheChunkerDiedInOnceIsTriedAgain() throws Exception {
+        RawDocument doc = markdown("https://kb.test/a", "Being chunked when the instance was killed.");
+        Files.writeString(taskDirectory().resolve(AttemptMarker.FILE), "0 1");
+
+        docs.pipeInput(doc.docId(), doc);
+
+        assertThat(((ChunkedDocument) chunks.readValue()).chunks()).isNotEmpty();
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(taskDirectory().resolve(AttemptMarker.FILE)).doesNotExist();
+    }
+
+    private Path taskDirectory() throws IOException {
+        return Files.createDirectories(stateDir.resolve("chunker-test").resolve("0_0"));
     }
 
     @Test

@@ -7,7 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -198,5 +203,63 @@ class ParsersTest {
         zip.putNextEntry(new ZipEntry(name));
         zip.write(content.getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
+    }
+
+    /**
+     * A parser that ignores the interrupt kept running after its document was dead-lettered, holding a thread and its
+     * memory, one more at every timeout, until the JVM ran out. Past the limit the owner is told (the chunker then asks
+     * to be restarted, which frees them).
+     */
+    @Test
+    void parsesThatIgnoreTheInterruptAreCountedAndTheOwnerIsToldPastTheLimit() {
+        CountDownLatch release = new CountDownLatch(1);
+        DocumentParser stubborn = (content, contentType, uri) -> {
+            while (release.getCount() > 0) {
+                try {
+                    release.await();
+                } catch (InterruptedException ignored) {
+                    // a parser that ignores the interrupt, as some of Tika's do in a runaway loop
+                }
+            }
+            return new ParsedDocument(Optional.empty(), Optional.empty(), List.of());
+        };
+        AtomicInteger told = new AtomicInteger();
+        try (Parsers stuck =
+                new Parsers(1_000, Duration.ofMillis(100), 2, told::set, Map.of("application/x-stubborn", stubborn))) {
+            byte[] content = "x".getBytes(StandardCharsets.UTF_8);
+
+            assertThatThrownBy(() -> stuck.parse(content, "application/x-stubborn", "first"))
+                    .isInstanceOf(ParseException.class)
+                    .hasMessageContaining("chunker.parse-timeout");
+            assertThat(told).as("one runaway, under the limit").hasValue(0);
+
+            assertThatThrownBy(() -> stuck.parse(content, "application/x-stubborn", "second"))
+                    .isInstanceOf(ParseException.class);
+            assertThat(told).as("two runaways still running").hasValue(2);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** A parse that ends when interrupted leaves nothing behind: timeouts of such parses are no runaways. */
+    @Test
+    void parsesThatEndOnTheInterruptAreNoRunaways() {
+        DocumentParser slow = (content, contentType, uri) -> {
+            try {
+                Thread.sleep(Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                throw new ParseException("interrupted");
+            }
+            return new ParsedDocument(Optional.empty(), Optional.empty(), List.of());
+        };
+        AtomicInteger told = new AtomicInteger();
+        try (Parsers parsers =
+                new Parsers(1_000, Duration.ofMillis(100), 1, told::set, Map.of("application/x-slow", slow))) {
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> parsers.parse(new byte[] {1}, "application/x-slow", "slow"))
+                        .isInstanceOf(ParseException.class);
+            }
+            assertThat(told).hasValue(0);
+        }
     }
 }

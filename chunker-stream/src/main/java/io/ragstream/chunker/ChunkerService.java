@@ -44,7 +44,10 @@ public final class ChunkerService implements AutoCloseable, Supervised {
         this.stoppedOnItsOwn = stoppedOnItsOwn;
     }
 
-    /** Completes when Kafka Streams ends in state ERROR: nothing is chunked any more and the service must restart. */
+    /**
+     * Completes when Kafka Streams ends in state ERROR (nothing is chunked any more), or when runaway parses hold threads
+     * and memory that only a restart frees.
+     */
     @Override
     public CompletableFuture<String> stoppedOnItsOwn() {
         return stoppedOnItsOwn;

@@ -44,7 +44,21 @@ final class LocalPipeline implements AutoCloseable {
             int queryPort,
             int ingestPort,
             int embedderPort,
-            int partitions) {}
+            int partitions) {
+
+        /** On a Kafka that runs already, the store embedded, every HTTP port a free one (the tests'). */
+        static Settings onFreePorts(LocalHome home, String bootstrapServers) {
+            return new Settings(
+                    home,
+                    Optional.of(bootstrapServers),
+                    0,
+                    Optional.empty(),
+                    EmbeddedKafka.freePort(),
+                    EmbeddedKafka.freePort(),
+                    EmbeddedKafka.freePort(),
+                    2);
+        }
+    }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     /** Completes when a part stops working on its own, naming it and why. */

@@ -7,16 +7,12 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
 import io.ragstream.config.TopicSetup;
 import io.ragstream.testkit.KafkaFixture;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,15 +55,8 @@ class IngestAndWaitIT {
                     .contains("waiting for 2 (2 sent by an earlier run)")
                     .contains("2 documents were not indexed within PT3S");
 
-            try (LocalPipeline pipeline = LocalPipeline.start(new LocalPipeline.Settings(
-                    home,
-                    Optional.of(kafka.bootstrapServers()),
-                    0,
-                    Optional.empty(),
-                    EmbeddedKafka.freePort(),
-                    EmbeddedKafka.freePort(),
-                    EmbeddedKafka.freePort(),
-                    2))) {
+            try (LocalPipeline pipeline =
+                    LocalPipeline.start(LocalPipeline.Settings.onFreePorts(home, kafka.bootstrapServers()))) {
                 Output third = new Output();
                 IngestAndWait.Summary done = new IngestAndWait(home, kafka.bootstrapServers(), third.stream)
                         .run(folder.toString(), List.of(), Duration.ofMinutes(3));
@@ -152,16 +141,6 @@ class IngestAndWaitIT {
         } finally {
             server.stop(0);
             kafka.stop();
-        }
-    }
-
-    /** What an ingest printed, readable while it runs. */
-    private static final class Output {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-
-        synchronized String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 }

@@ -9,9 +9,7 @@ import io.ragstream.config.TopicSetup;
 import io.ragstream.embedder.EmbedderConfig;
 import io.ragstream.store.SearchFilter;
 import io.ragstream.testkit.KafkaFixture;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,15 +73,8 @@ class RealCorpusIT {
         try {
             new TopicSetup(true, 2, (short) 1).apply(Map.of("bootstrap.servers", kafka.bootstrapServers()));
             LocalHome home = new LocalHome(dir.resolve("home"));
-            try (LocalPipeline pipeline = LocalPipeline.start(new LocalPipeline.Settings(
-                    home,
-                    Optional.of(kafka.bootstrapServers()),
-                    0,
-                    Optional.empty(),
-                    EmbeddedKafka.freePort(),
-                    EmbeddedKafka.freePort(),
-                    EmbeddedKafka.freePort(),
-                    2))) {
+            try (LocalPipeline pipeline =
+                    LocalPipeline.start(LocalPipeline.Settings.onFreePorts(home, kafka.bootstrapServers()))) {
                 Duration timeout = FULL ? Duration.ofHours(2) : Duration.ofMinutes(15);
 
                 Output loaded = new Output();
@@ -243,15 +234,6 @@ class RealCorpusIT {
                         + Files.readString(log, StandardCharsets.UTF_8));
             }
             return corpus;
-        }
-    }
-
-    private static final class Output {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-
-        synchronized String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 }

@@ -16,11 +16,17 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
-/** The chunker's Kafka Streams topology: {@code docs.raw} → validate, skip unchanged, parse, chunk → {@code chunks}. */
+/**
+ * The chunker's Kafka Streams topology: {@code docs.raw} → validate, skip unchanged, parse, chunk → {@code chunks}; and
+ * {@code status} → a global store of the versions a later stage failed, which are not skipped when published again.
+ */
 public final class ChunkerTopology {
 
     /** Last version chunked per docId, with a changelog so it survives restarts and moves with its partition. */
     static final String VERSIONS_STORE = "chunker-last-versions";
+
+    /** The versions a later stage failed, from {@code ragstream.status} (a global store: its topic is its changelog). */
+    static final String FAILURES_STORE = "chunker-downstream-failures";
 
     private ChunkerTopology() {}
 
@@ -28,6 +34,16 @@ public final class ChunkerTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(VERSIONS_STORE), Serdes.String(), new JsonSerde<>(LastVersion.class)));
+        // A global store, apart from the tasks that chunk: the versions the embedder failed, read by every instance.
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(FAILURES_STORE),
+                                Serdes.String(),
+                                new DocumentStatusSerde())
+                        .withLoggingDisabled(),
+                Topics.STATUS,
+                Consumed.with(Serdes.String(), Serdes.ByteArray()),
+                DownstreamFailures::new);
 
         Map<String, KStream<String, Outcome>> outcomes = builder.stream(
                         Topics.DOCS_RAW, Consumed.with(Serdes.String(), Serdes.ByteArray()))

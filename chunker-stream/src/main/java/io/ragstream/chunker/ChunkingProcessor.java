@@ -46,6 +46,7 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
     private ProcessorContext<String, Outcome> context;
     private KeyValueStore<String, LastVersion> versions;
     private AttemptMarker attempts;
+    private KeyValueStore<String, DocumentStatus> failures;
 
     ChunkingProcessor(DocumentChunking chunking, Clock clock) {
         this.chunking = chunking;
@@ -57,6 +58,7 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
         this.context = context;
         this.versions = context.getStateStore(ChunkerTopology.VERSIONS_STORE);
         this.attempts = new AttemptMarker(context.stateDir().toPath());
+        this.failures = context.getStateStore(ChunkerTopology.FAILURES_STORE);
     }
 
     @Override
@@ -133,7 +135,9 @@ final class ChunkingProcessor implements Processor<String, byte[], String, Outco
             log.info("superseded docId={} version={} {}", docId, document.version(), reason);
             return;
         }
-        if (last.isPresent() && last.get().republishedBy(document, offset)) {
+        if (last.isPresent()
+                && last.get().republishedBy(document, offset)
+                && !DownstreamFailures.failed(failures, docId, last.get().sequence())) {
             versions.put(docId, last.get().seenAgain(document));
             log.debug("unchanged docId={} version={}", docId, document.version());
             return;

@@ -61,6 +61,8 @@ class ChunkerTopologyTest {
     private TestOutputTopic<String, ChunkMessage> chunks;
     private TestOutputTopic<String, byte[]> deadLetters;
     private TestOutputTopic<String, DocumentStatus> status;
+    /** What the embedder says of a version, as the chunker reads it back from {@code ragstream.status}. */
+    private TestInputTopic<String, DocumentStatus> laterStatuses;
 
     @BeforeAll
     static void load() {
@@ -87,6 +89,7 @@ class ChunkerTopologyTest {
         chunks = driver.createOutputTopic(Topics.CHUNKS, new StringDeserializer(), new ChunkMessageSerde());
         deadLetters = driver.createOutputTopic(Topics.DOCS_DLQ, new StringDeserializer(), new ByteArrayDeserializer());
         status = driver.createOutputTopic(Topics.STATUS, new StringDeserializer(), new DocumentStatusSerde());
+        laterStatuses = driver.createInputTopic(Topics.STATUS, new StringSerializer(), new DocumentStatusSerde());
     }
 
     @AfterEach
@@ -192,6 +195,56 @@ class ChunkerTopologyTest {
 
     private Path taskDirectory() throws IOException {
         return Files.createDirectories(stateDir.resolve("chunker-test").resolve("0_0"));
+    }
+
+    /**
+     * The embedder's store refused a version past its retries (its chunks removed, its status failed). Once the cause was
+     * fixed, publishing the same version again was skipped as unchanged, and the document stayed out of the store.
+     */
+    @Test
+    void aVersionALaterStageFailedIsChunkedAgainWhenPublishedAgain() {
+        RawDocument doc = markdown("https://kb.test/a", "Refused by the store the first time.");
+        docs.pipeInput(doc.docId(), doc);
+        chunks.readValuesToList();
+        status.readValuesToList();
+        laterStatuses.pipeInput(
+                doc.docId(),
+                DocumentStatus.failed(
+                        doc.docId(),
+                        Optional.of("acme"),
+                        Optional.of(doc.version()),
+                        Optional.of(0L),
+                        "the store refused a value"));
+
+        docs.pipeInput(doc.docId(), doc);
+
+        assertThat(chunks.readValuesToList()).singleElement().isInstanceOfSatisfying(ChunkedDocument.class, again -> {
+            assertThat(again.version()).isEqualTo(doc.version());
+            assertThat(again.sequence()).isEqualTo(1L);
+            assertThat(again.chunks()).isNotEmpty();
+        });
+        assertThat(status.readValue().stage()).isEqualTo(Stage.CHUNKED);
+    }
+
+    /** A failure of an older version says nothing of the one the store holds now: its republish is still skipped. */
+    @Test
+    void aFailureOfAnOlderVersionLeavesTheRepublishOfTheCurrentOneSkipped() {
+        RawDocument v1 = markdownFetchedAt("https://kb.test/a", "One.", CLOCK.instant());
+        RawDocument v2 =
+                markdownFetchedAt("https://kb.test/a", "Two.", CLOCK.instant().plusSeconds(1));
+        docs.pipeInput(v1.docId(), v1);
+        docs.pipeInput(v2.docId(), v2);
+        chunks.readValuesToList();
+        status.readValuesToList();
+        laterStatuses.pipeInput(
+                v1.docId(),
+                DocumentStatus.failed(
+                        v1.docId(), Optional.of("acme"), Optional.of(v1.version()), Optional.of(0L), "refused"));
+
+        docs.pipeInput(v2.docId(), v2);
+
+        assertThat(chunks.isEmpty()).isTrue();
+        assertThat(status.isEmpty()).isTrue();
     }
 
     @Test

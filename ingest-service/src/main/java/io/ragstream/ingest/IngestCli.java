@@ -112,7 +112,8 @@ public final class IngestCli {
 
         @Option(
                 names = "--include-media",
-                description = "publish images, audio, video and fonts too (default: skipped, and counted as such)")
+                description =
+                        "publish images, audio, video, fonts and style sheets too (default: skipped, and counted as such)")
         boolean includeMedia;
 
         @Override

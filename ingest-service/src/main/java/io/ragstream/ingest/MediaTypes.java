@@ -112,6 +112,11 @@ public final class MediaTypes {
                 || FONT_APPLICATION_TYPES.contains(essence);
     }
 
+    /** Whether this media type (parameters ignored) is a style sheet: a site's presentation, never its knowledge. */
+    public static boolean isStyleSheet(String contentType) {
+        return essence(contentType).equals("text/css");
+    }
+
     private static String essence(String contentType) {
         int semicolon = contentType.indexOf(';');
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))

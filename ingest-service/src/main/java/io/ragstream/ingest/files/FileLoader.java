@@ -72,6 +72,8 @@ public final class FileLoader implements AutoCloseable {
 
     /** The reason media files are counted under in the summary. */
     public static final String SKIPPED_MEDIA = "media";
+    /** What the summary calls style sheets it skipped. */
+    public static final String SKIPPED_STYLE_SHEETS = "style sheets";
 
     private static final String SIZE = "size";
     private static final String MODIFIED = "modified";
@@ -330,9 +332,13 @@ public final class FileLoader implements AutoCloseable {
     private void load(Root root, Path file, Path relative, String key, BasicFileAttributes attributes) {
         counters.seen();
         Optional<IngestState.Entry> previous = state.get(key);
-        if (!config.includeMedia() && MediaTypes.isMedia(FileTypes.contentType(file))) {
-            counters.skippedAs(SKIPPED_MEDIA);
-            log.debug("files skipped path={} reason=an image, audio, video or font file (files.include-media)", file);
+        String contentType = FileTypes.contentType(file);
+        boolean media = MediaTypes.isMedia(contentType);
+        if (!config.includeMedia() && (media || MediaTypes.isStyleSheet(contentType))) {
+            counters.skippedAs(media ? SKIPPED_MEDIA : SKIPPED_STYLE_SHEETS);
+            log.debug(
+                    "files skipped path={} reason=an image, audio, video, font or style sheet (files.include-media)",
+                    file);
             if (previous.isPresent()) {
                 // Published before media were skipped: it leaves the knowledge base.
                 sink.delete(previous.get().docId(), config.tenant());

@@ -22,9 +22,9 @@ import java.util.Objects;
  * @param rescanInterval how often watch mode walks every root again, for changes its file events missed
  * @param settleDelay how long a file must stay quiet after an event before it is read, so a file being written is
  *     published once
- * @param includeMedia whether images, audio, video and fonts are published too ({@code files.include-media}); by
- *     default they are skipped and counted as such: no parser reads text from them, and a folder of an HTML manual holds
- *     more of them than pages
+ * @param includeMedia whether images, audio, video, fonts and style sheets are published too
+ *     ({@code files.include-media}); by default they are skipped and counted as such: no parser reads knowledge from
+ *     them, and a folder of an HTML manual holds more of them than pages
  */
 public record FileLoaderConfig(
         List<Path> roots,

@@ -91,6 +91,22 @@ class FileLoaderTest {
         assertThat(counters.line("files")).contains("skipped 4 (media 4)");
     }
 
+    /**
+     * The real corpus (the Valgrind manual as Debian ships it) had its style sheet indexed as a document: CSS rules in
+     * the answers of a knowledge base. The crawler never fetched it; the folder loader now skips it too, and says so.
+     */
+    @Test
+    void aStyleSheetIsSkippedByDefaultAndCounted() throws IOException {
+        write("manual/index.html", "<html><body><p>Install</p></body></html>");
+        write("manual/vg_basic.css", "body { font-family: sans-serif; }");
+
+        FileLoadSummary summary = scan(config());
+
+        assertThat(publishedPaths()).containsExactly("manual/index.html");
+        assertThat(summary.skipped()).isEqualTo(1);
+        assertThat(counters.line("files")).contains("skipped 1 (style sheets 1)");
+    }
+
     @Test
     void mediaAreLoadedWhenAskedForAndLeaveWhenSkippedLater() throws IOException {
         write("diagram.png", "png bytes");
